@@ -335,6 +335,33 @@ class OffsetIndexTest {
     }
 
     @Test
+    void shouldFlushWhenTrimmedBelowMapping() throws IOException {
+        openWithThreeEntries();
+        index.trimToValidSize();
+        index.flush();
+        assertLookup(1035, 1030, 300);
+        assertEquals(24, Files.size(file));
+    }
+
+    @Test
+    void shouldKeepAllEntriesWhenExistingFileLongerThanMaxSize() throws IOException {
+        file = dir.resolve("long.index");
+        final int[] offsets = new int[12];
+        final int[] positions = new int[12];
+        for (int i = 0; i < 12; i++) {
+            offsets[i] = i + 1;
+            positions[i] = 10 * i;
+        }
+        RawIndexFiles.writeOffsetIndex(file, offsets, positions, 0);
+        index = OffsetIndex.open(file, BASE, MAX_SIZE, true, FileAllocator.SYSTEM);
+        assertEquals(12, index.entries());
+        assertEquals(12, index.maxEntries());
+        assertTrue(index.isFull());
+        assertLookup(2000, 1012, 110);
+        index.sanityCheck();
+    }
+
+    @Test
     void shouldShrinkFileWhenResizedSmaller() throws IOException {
         openWithThreeEntries();
         index.resize(4 * OffsetIndexFormat.ENTRY_SIZE + 1);
