@@ -31,10 +31,11 @@ import org.slf4j.LoggerFactory;
  * offset through {@link #update}. A corrupt snapshot is reported to the {@link ErrorHandler}, deleted and skipped,
  * so the Log replays from an older snapshot or from the log start.
  *
- * <p>Time: expiry ({@code producer.id.expiration.ms}) measures from the append time passed to {@link #update}.
- * After a reload it measures from the snapshot's timestamp, which is the last batch's max timestamp (Kafka's layout
- * has one timestamp field); replay should pass the batch's max timestamp as the append time for the same reason.
- * The clock is injected and only read when loading.
+ * <p>Time: expiry ({@code producer.id.expiration.ms}) counts from the append time passed to {@link #update}, not
+ * from the batch timestamp as in Kafka, so clients sending old CreateTime timestamps are not expired while active.
+ * Kafka's snapshot layout has one timestamp per producer: Keel writes the newer of the last batch's max timestamp
+ * and the last append time, and after a reload both expiry and that batch's timestamp come from it. The clock is
+ * injected and only read when loading.
  *
  * <p>Threading: one writer. Every method except {@link #activeProducers()}, {@link #latestSnapshotOffset()} and
  * {@link #oldestSnapshotOffset()} must be called by the thread holding the partition's write lock; those three may
@@ -290,8 +291,8 @@ public final class ProducerStateManager implements AutoCloseable {
      * @param firstOffset    offset of the batch's first record, {@code >= 0}.
      * @param lastOffset     offset of the batch's last record, {@code >= firstOffset}.
      * @param maxTimestampMs the batch's max timestamp (after the broker set it, for LogAppendTime).
-     * @param appendTimeMs   when the batch was appended; expiry counts from it. When replaying, pass
-     *                       {@code maxTimestampMs}, the value a snapshot restores.
+     * @param appendTimeMs   when the batch was appended; expiry counts from it. When replaying the log, where the
+     *                       append time is unknown, pass {@code maxTimestampMs} (what Kafka counts expiry from).
      * @throws IllegalArgumentException if the batch's sequences or offsets are impossible (a bug in the caller).
      */
     public void update(
@@ -459,7 +460,7 @@ public final class ProducerStateManager implements AutoCloseable {
 
     /**
      * Drops the producers idle for at least {@value #PRODUCER_ID_EXPIRATION_MS_CONFIG}: those whose last append
-     * (or, after a reload, last batch timestamp) is at or before {@code nowMs - producerIdExpirationMs}.
+     * time (see the class comment for reloaded producers) is at or before {@code nowMs - producerIdExpirationMs}.
      *
      * @param nowMs the current time in ms.
      */

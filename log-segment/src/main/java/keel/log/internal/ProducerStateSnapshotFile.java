@@ -115,9 +115,11 @@ final class ProducerStateSnapshotFile {
         } else {
             final int last = batches - 1;
             final long lastOffset = entry.lastOffset(last);
+            // One timestamp field serves both the batch and expiry. The newer value keeps a producer whose clients
+            // send old timestamps (a mirror, a replay) from expiring at the next load while it is still appending.
             ProducerStateSnapshotFormat.putEntry(buffer, entry.producerId(), entry.producerEpoch(),
                 entry.lastSequence(last), lastOffset, (int) (lastOffset - entry.firstOffset(last)),
-                entry.maxTimestampMs(last));
+                Math.max(entry.maxTimestampMs(last), entry.lastUpdateMs()));
         }
     }
 

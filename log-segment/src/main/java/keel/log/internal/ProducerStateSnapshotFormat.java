@@ -24,13 +24,20 @@ import java.nio.ByteBuffer;
  *  10  lastSequence           int32   -1 if the producer has no batch
  *  14  lastOffset             int64   -1 if the producer has no batch
  *  22  offsetDelta            int32   lastOffset - firstOffset of the last batch (= lastSeq - firstSeq)
- *  26  timestamp              int64   max timestamp of the last batch (or of the producer's last update)
+ *  26  timestamp              int64   Kafka: max timestamp of the last batch; Keel: the newer of that and
+ *                                     the producer's last append time (see below)
  *  34  coordinatorEpoch       int32   transactions only; Keel writes -1
  *  38  currentTxnFirstOffset  int64   transactions only; Keel writes -1
  * </pre>
  *
  * <p>Only the last batch of each producer is stored, as in Kafka: after a reload, duplicate detection covers that
  * batch plus the batches the Log replays from the snapshot offset onwards.
+ *
+ * <p>Kafka counts expiry from the batch timestamp; Keel counts it from the append time, and the layout has one
+ * timestamp field. Keel writes the newer of the two, so a reload never expires a producer that was still appending
+ * (its clients may send old CreateTime timestamps). The cost: after a reload, a duplicate of the last batch reports
+ * that value as its timestamp rather than the batch's own max timestamp; for LogAppendTime topics and clients with
+ * current clocks the two are equal or close.
  *
  * <p>Stateless; thread-safe.
  */
