@@ -41,7 +41,8 @@ abstract class AbstractIndex implements AutoCloseable {
 
     private final long baseOffset;
     private final int maxIndexSizeBytes;
-    private final boolean writable;
+    /** Written by the writer only ({@link #makeWritable}); volatile so that other threads' checks see it. */
+    private volatile boolean writable;
     private final FileAllocator allocator;
     private final FileChannel channel;
     private final int entrySize;
@@ -100,9 +101,10 @@ abstract class AbstractIndex implements AutoCloseable {
             throw new IllegalArgumentException("Invalid max index size: maxIndexSizeBytes=" + maxIndexSizeBytes
                 + " is less than the entry size " + entrySize + ", file=" + file);
         }
-        final FileChannel channel = writable
-            ? FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)
-            : FileChannel.open(file, StandardOpenOption.READ);
+        // The channel is always read-write, so that a read-only index can become writable (a segment made active
+        // again by a truncation, or rebuilt by recovery) without closing a mapping a reader may be using.
+        final FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
         try {
             final long lengthBytes = channel.size();
             final long wholeEntriesBytes = MappedFiles.roundDown(lengthBytes, entrySize);
@@ -323,7 +325,7 @@ abstract class AbstractIndex implements AutoCloseable {
         } else if (newSizeBytes < lengthBytes) {
             channel.truncate(newSizeBytes);
         }
-        if (current.capacity() != newSizeBytes) {
+        if (current.capacity() != newSizeBytes || current.isReadOnly()) {
             final MappedByteBuffer resized = MappedFiles.map(file, channel, FileChannel.MapMode.READ_WRITE,
                 newSizeBytes);
             retiredBuffers.add(current);
@@ -333,6 +335,19 @@ abstract class AbstractIndex implements AutoCloseable {
         maxEntries = (int) (newSizeBytes / entrySize);
         invalidLengthBytes = -1;
         LOG.debug("Resized {} to {} bytes, entries={}", file, newSizeBytes, n);
+    }
+
+    /**
+     * Makes a read-only index writable (for a segment that becomes active again, or whose index recovery
+     * rebuilds): allocates the file to {@code maxIndexSizeBytes} and maps it read-write. The read-only mapping is
+     * retired, not unmapped, since a reader may still be searching it. No-op resize when already writable.
+     *
+     * @param newMaxSizeBytes the maximum size of the file while writable
+     * @throws IOException if the file cannot be allocated or mapped
+     */
+    public final void makeWritable(final int newMaxSizeBytes) throws IOException {
+        writable = true;
+        resize(newMaxSizeBytes);
     }
 
     /**

@@ -301,9 +301,29 @@ class OffsetIndexTest {
     }
 
     @Test
-    void shouldFailWhenOpeningMissingFileReadOnly() {
-        assertThrows(NoSuchFileException.class,
-            () -> OffsetIndex.open(dir.resolve("missing.index"), BASE, MAX_SIZE, false, FileAllocator.SYSTEM));
+    void shouldCreateEmptyIndexWhenOpeningMissingFileReadOnly() throws IOException {
+        final Path missing = dir.resolve("missing.index");
+        try (OffsetIndex index = OffsetIndex.open(missing, BASE, MAX_SIZE, false, FileAllocator.SYSTEM)) {
+            assertEquals(0, index.entries());
+            assertEquals(0, Files.size(missing));
+        }
+    }
+
+    @Test
+    void shouldAcceptAppendsWhenReadOnlyIndexIsMadeWritable() throws IOException {
+        final Path file = dir.resolve("reopened.index");
+        try (OffsetIndex index = OffsetIndex.open(file, BASE, MAX_SIZE, true, FileAllocator.SYSTEM)) {
+            index.append(BASE + 5, 100);
+        }
+        try (OffsetIndex index = OffsetIndex.open(file, BASE, MAX_SIZE, false, FileAllocator.SYSTEM)) {
+            index.makeWritable(MAX_SIZE);
+            index.append(BASE + 9, 200);
+            final OffsetPosition found = new OffsetPosition();
+            index.lookup(BASE + 9, found);
+            assertEquals(200, found.position());
+            assertEquals(2, index.entries());
+        }
+        assertEquals(16, Files.size(file));
     }
 
     @Test
