@@ -389,7 +389,10 @@ public final class ProducerStateManager implements AutoCloseable {
      */
     public void truncateFullyAndStartAt(final long offset) throws IOException {
         checkOpen();
-        deleteSnapshots(snapshots.keySet().toArray(new Long[0]));
+        if (deleteSnapshots(snapshots.keySet().toArray(new Long[0])) > 0) {
+            // A snapshot resurrected by a crash would describe the log that was just discarded.
+            ProducerStateSnapshotFile.forceDirectory(dir);
+        }
         clearState();
         mapEndOffset = offset;
     }
@@ -407,22 +410,24 @@ public final class ProducerStateManager implements AutoCloseable {
     }
 
     private void deleteSnapshotsAfter(final long offset) throws IOException {
-        final Long[] newer = snapshots.tailMap(offset, false).keySet().toArray(new Long[0]);
-        if (newer.length > 0) {
-            deleteSnapshots(newer);
+        final int deleted = deleteSnapshots(snapshots.tailMap(offset, false).keySet().toArray(new Long[0]));
+        if (deleted > 0) {
             // A deleted snapshot resurrected by a crash would describe log content that no longer exists.
             ProducerStateSnapshotFile.forceDirectory(dir);
-            LOG.info("Deleted {} producer snapshots above offset {} in {}", newer.length, offset, dir);
+            LOG.info("Deleted {} producer snapshots above offset {} in {}", deleted, offset, dir);
         }
     }
 
-    private void deleteSnapshots(final Long[] offsets) throws IOException {
+    private int deleteSnapshots(final Long[] offsets) throws IOException {
+        int deleted = 0;
         for (final Long offset : offsets) {
             final Path file = snapshots.remove(offset);
             if (file != null) {
                 Files.deleteIfExists(file);
+                deleted++;
             }
         }
+        return deleted;
     }
 
     /**

@@ -171,8 +171,7 @@ final class ProducerStateModel {
             } else if (op < 65) {
                 followerBatch(i);
             } else if (op < 74) {
-                nowMs += random.nextInt(4_000);
-                note(i, "clock " + nowMs);
+                advanceClock(i);
             } else if (op < 78) {
                 note(i, "removeExpired " + nowMs);
                 state.removeExpiredProducers(nowMs);
@@ -194,6 +193,17 @@ final class ProducerStateModel {
             } else {
                 corruptLatestSnapshot(i);
             }
+        }
+
+        /** Mostly random steps; sometimes exactly to a producer's expiry, the boundary where it must go. */
+        private void advanceClock(final int i) {
+            final Producer p = model.producers.get(PRODUCER_IDS[random.nextInt(PRODUCER_IDS.length)]);
+            if (p != null && random.nextInt(3) == 0 && p.lastUpdateMs + EXPIRATION_MS >= nowMs) {
+                nowMs = p.lastUpdateMs + EXPIRATION_MS - random.nextInt(2);
+            } else {
+                nowMs += random.nextInt(4_000);
+            }
+            note(i, "clock " + nowMs);
         }
 
         private void clientBatch(final int i) {
@@ -282,11 +292,16 @@ final class ProducerStateModel {
             }
             boundaries.add(logEndOffset);
             final long target = boundaries.get(random.nextInt(boundaries.size()));
-            note(i, "truncateTo " + target);
             log.removeIf(b -> b.firstOffset >= target);
             logEndOffset = target;
-            state.truncateTo(target);
-            snapshots.tailMap(target, false).clear();
+            // Both ways to truncate are allowed: truncateTo then load, or load alone (it drops newer snapshots too).
+            if (random.nextBoolean()) {
+                note(i, "truncateTo " + target);
+                state.truncateTo(target);
+                snapshots.tailMap(target, false).clear();
+            } else {
+                note(i, "truncate by loading up to " + target);
+            }
             loadAndReplay(target);
         }
 
