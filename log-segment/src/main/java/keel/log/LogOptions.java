@@ -1,8 +1,11 @@
 package keel.log;
 
 import keel.index.FileAllocator;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * What a {@link Log} needs from its environment besides its configuration: the clock, the file allocator (a
@@ -13,8 +16,8 @@ public final class LogOptions {
     /** Kafka's {@code producer.id.expiration.ms} default: one day. */
     public static final long PRODUCER_ID_EXPIRATION_MS_DEFAULT = 86_400_000L;
 
-    private static final LogOptions DEFAULTS = new LogOptions(Time.SYSTEM, FileAllocator.SYSTEM, Runnable::run,
-        error -> { }, PRODUCER_ID_EXPIRATION_MS_DEFAULT);
+    private static final LogOptions DEFAULTS = new LogOptions(Time.SYSTEM, FileAllocator.SYSTEM,
+        command -> SharedFlusher.EXECUTOR.execute(command), LogOptions::logError, PRODUCER_ID_EXPIRATION_MS_DEFAULT);
 
     private final Time time;
     private final FileAllocator allocator;
@@ -32,7 +35,24 @@ public final class LogOptions {
     }
 
     /**
-     * @return the system clock, the system allocator, background work run inline, errors dropped.
+     * One daemon thread shared by logs opened without a log manager, created on first use: the flush of a rolled
+     * segment (an fsync of up to {@code segment.bytes}) must not stall the writer.
+     */
+    private static final class SharedFlusher {
+        static final ExecutorService EXECUTOR = Executors
+            .newSingleThreadExecutor(runnable -> {
+                final Thread thread = new Thread(runnable, "keel-log-flusher");
+                thread.setDaemon(true);
+                return thread;
+            });
+    }
+
+    private static void logError(final Throwable error) {
+        LoggerFactory.getLogger(Log.class).error("Background log task failed", error);
+    }
+
+    /**
+     * @return the system clock, the system allocator, background work on a shared daemon thread, errors logged.
      */
     public static LogOptions defaults() {
         return DEFAULTS;

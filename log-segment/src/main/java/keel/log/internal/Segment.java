@@ -46,6 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Segment {
     private static final Logger LOG = LoggerFactory.getLogger(Segment.class);
     private static final int ZERO_PAGE = 4096;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
 
     private final long baseOffset;
     private final FileChannel channel;
@@ -497,6 +498,9 @@ public final class Segment {
             view.wrap(buffer, 0);
             rollingBasedTimestamp = view.maxTimestamp();
         }
+        // as in Kafka, the index interval counts from the open, so the index entries written after a restart are
+        // the ones Kafka would write
+        bytesSinceLastIndexEntry = 0;
     }
 
     /**
@@ -661,8 +665,11 @@ public final class Segment {
 
     private void zero(final int from, final int to) {
         final MappedByteBuffer buffer = map;
-        for (int i = from; i < to; i++) {
-            buffer.put(i, (byte) 0);
+        int position = from;
+        while (position < to) {
+            final int length = Math.min(ZEROS.capacity(), to - position);
+            buffer.put(position, ZEROS, 0, length);
+            position += length;
         }
     }
 
