@@ -33,6 +33,11 @@ public final class RecordReader implements AutoCloseable {
     /** Default cap on a batch's decompressed records: 64 MiB. */
     public static final int DEFAULT_MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024;
 
+    private static final int FIELD_KEY = 0;
+    private static final int FIELD_VALUE = 1;
+    private static final int FIELD_HEADER_KEY = 2;
+    private static final int FIELD_HEADER_VALUE = 3;
+
     private final RecordView record = new RecordView();
     private final VarintReader in = new VarintReader();
     private final int maxUncompressedBytes;
@@ -378,13 +383,13 @@ public final class RecordReader implements AutoCloseable {
         }
         r.keyLength = in.readVarint();
         r.keyOffset = in.position();
-        int code = checkLength(in, r.keyLength, "key length");
+        int code = checkLength(in, r.keyLength, FIELD_KEY, 0);
         if (code != ErrorCode.NONE) {
             return code;
         }
         r.valueLength = in.readVarint();
         r.valueOffset = in.position();
-        code = checkLength(in, r.valueLength, "value length");
+        code = checkLength(in, r.valueLength, FIELD_VALUE, 0);
         if (code != ErrorCode.NONE) {
             return code;
         }
@@ -404,14 +409,14 @@ public final class RecordReader implements AutoCloseable {
             }
             r.headerKeyLengths[i] = keyLength;
             r.headerKeyOffsets[i] = in.position();
-            code = checkLength(in, keyLength, "header " + i + " key length");
+            code = checkLength(in, keyLength, FIELD_HEADER_KEY, i);
             if (code != ErrorCode.NONE) {
                 return code;
             }
             final int valueLength = in.readVarint();
             r.headerValueLengths[i] = valueLength;
             r.headerValueOffsets[i] = in.position();
-            code = checkLength(in, valueLength, "header " + i + " value length");
+            code = checkLength(in, valueLength, FIELD_HEADER_VALUE, i);
             if (code != ErrorCode.NONE) {
                 return code;
             }
@@ -431,22 +436,32 @@ public final class RecordReader implements AutoCloseable {
         return ErrorCode.NONE;
     }
 
-    /** Checks a length varint just read and skips the bytes it covers. */
-    private int checkLength(final VarintReader in, final int length, final String what) {
+    /** Checks a length varint just read and skips the bytes it covers; names the field only on failure. */
+    private int checkLength(final VarintReader in, final int length, final int field, final int headerIndex) {
+        if (in.ok() && length >= NULL_LENGTH && length <= in.remaining()) {
+            if (length > 0) {
+                in.skip(length);
+            }
+            return ErrorCode.NONE;
+        }
+        final String what = fieldName(field, headerIndex);
         if (!in.ok()) {
             return failRecord("its " + what + " varint is " + VarintReader.describe(in.status()));
         }
         if (length < NULL_LENGTH) {
             return failRecord("its " + what + " " + length + " is negative");
         }
-        if (length > in.remaining()) {
-            return failRecord("its " + what + " " + length + " exceeds the " + in.remaining()
-                + " bytes left in the record");
+        return failRecord("its " + what + " " + length + " exceeds the " + in.remaining()
+            + " bytes left in the record");
+    }
+
+    private static String fieldName(final int field, final int headerIndex) {
+        switch (field) {
+            case FIELD_KEY: return "key length";
+            case FIELD_VALUE: return "value length";
+            case FIELD_HEADER_KEY: return "header " + headerIndex + " key length";
+            default: return "header " + headerIndex + " value length";
         }
-        if (length > 0) {
-            in.skip(length);
-        }
-        return ErrorCode.NONE;
     }
 
     private int failOpen(final int code, final String message) {
