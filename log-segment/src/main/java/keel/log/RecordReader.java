@@ -15,8 +15,10 @@ import keel.log.internal.VarintReader;
 /**
  * Iterates the records of one v2 batch at a time, flyweight style: {@link #open} a {@link RecordBatchView}, then
  * call {@link #next()} (or {@link #tryNext()}) and read the current record through {@link #record()}.
- * Uncompressed batches are read in place with no allocation; gzip and LZ4 batches are first decompressed whole into
- * a buffer the reader owns and reuses (growing up to the limit given at construction); Snappy and Zstandard are not
+ * Uncompressed batches are read in place; gzip and LZ4 batches are first decompressed whole into a buffer the reader
+ * owns and reuses (growing up to the limit given at construction), so once that buffer has grown no batch allocates
+ * (checked by {@code RecordReaderTest} with the thread allocation counter; a direct buffer holding gzip data costs one
+ * duplicate per buffer identity); Snappy and Zstandard are not
  * decoded: {@link #tryOpen} returns {@link ErrorCode#UNSUPPORTED_COMPRESSION_TYPE} and {@link #open} throws
  * {@link UnsupportedCompressionException}. Malformed record data is reported as a result code by the {@code tryX}
  * methods and as a {@link CorruptRecordException} by the others, with a message naming the batch offset, the record
