@@ -15,8 +15,10 @@ import keel.log.internal.VarintReader;
 /**
  * Iterates the records of one v2 batch at a time, flyweight style: {@link #open} a {@link RecordBatchView}, then
  * call {@link #next()} (or {@link #tryNext()}) and read the current record through {@link #record()}.
- * Uncompressed batches are read in place with no allocation; gzip and LZ4 batches are first decompressed whole into
- * a buffer the reader owns and reuses (growing up to the limit given at construction); Snappy and Zstandard are not
+ * Uncompressed batches are read in place; gzip and LZ4 batches are first decompressed whole into a buffer the reader
+ * owns and reuses (growing up to the limit given at construction), so once that buffer has grown no batch allocates
+ * (checked by {@code RecordReaderTest} with the thread allocation counter; a direct buffer holding gzip data costs one
+ * duplicate per buffer identity); Snappy and Zstandard are not
  * decoded: {@link #tryOpen} returns {@link ErrorCode#UNSUPPORTED_COMPRESSION_TYPE} and {@link #open} throws
  * {@link UnsupportedCompressionException}. Malformed record data is reported as a result code by the {@code tryX}
  * methods and as a {@link CorruptRecordException} by the others, with a message naming the batch offset, the record
@@ -32,6 +34,11 @@ public final class RecordReader implements AutoCloseable {
     public static final int END_OF_BATCH = -1;
     /** Default cap on a batch's decompressed records: 64 MiB. */
     public static final int DEFAULT_MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024;
+
+    private static final int FIELD_KEY = 0;
+    private static final int FIELD_VALUE = 1;
+    private static final int FIELD_HEADER_KEY = 2;
+    private static final int FIELD_HEADER_VALUE = 3;
 
     private final RecordView record = new RecordView();
     private final VarintReader in = new VarintReader();
@@ -378,13 +385,13 @@ public final class RecordReader implements AutoCloseable {
         }
         r.keyLength = in.readVarint();
         r.keyOffset = in.position();
-        int code = checkLength(in, r.keyLength, "key length");
+        int code = checkLength(in, r.keyLength, FIELD_KEY, 0);
         if (code != ErrorCode.NONE) {
             return code;
         }
         r.valueLength = in.readVarint();
         r.valueOffset = in.position();
-        code = checkLength(in, r.valueLength, "value length");
+        code = checkLength(in, r.valueLength, FIELD_VALUE, 0);
         if (code != ErrorCode.NONE) {
             return code;
         }
@@ -404,14 +411,14 @@ public final class RecordReader implements AutoCloseable {
             }
             r.headerKeyLengths[i] = keyLength;
             r.headerKeyOffsets[i] = in.position();
-            code = checkLength(in, keyLength, "header " + i + " key length");
+            code = checkLength(in, keyLength, FIELD_HEADER_KEY, i);
             if (code != ErrorCode.NONE) {
                 return code;
             }
             final int valueLength = in.readVarint();
             r.headerValueLengths[i] = valueLength;
             r.headerValueOffsets[i] = in.position();
-            code = checkLength(in, valueLength, "header " + i + " value length");
+            code = checkLength(in, valueLength, FIELD_HEADER_VALUE, i);
             if (code != ErrorCode.NONE) {
                 return code;
             }
@@ -431,22 +438,32 @@ public final class RecordReader implements AutoCloseable {
         return ErrorCode.NONE;
     }
 
-    /** Checks a length varint just read and skips the bytes it covers. */
-    private int checkLength(final VarintReader in, final int length, final String what) {
+    /** Checks a length varint just read and skips the bytes it covers; names the field only on failure. */
+    private int checkLength(final VarintReader in, final int length, final int field, final int headerIndex) {
+        if (in.ok() && length >= NULL_LENGTH && length <= in.remaining()) {
+            if (length > 0) {
+                in.skip(length);
+            }
+            return ErrorCode.NONE;
+        }
+        final String what = fieldName(field, headerIndex);
         if (!in.ok()) {
             return failRecord("its " + what + " varint is " + VarintReader.describe(in.status()));
         }
         if (length < NULL_LENGTH) {
             return failRecord("its " + what + " " + length + " is negative");
         }
-        if (length > in.remaining()) {
-            return failRecord("its " + what + " " + length + " exceeds the " + in.remaining()
-                + " bytes left in the record");
+        return failRecord("its " + what + " " + length + " exceeds the " + in.remaining()
+            + " bytes left in the record");
+    }
+
+    private static String fieldName(final int field, final int headerIndex) {
+        switch (field) {
+            case FIELD_KEY: return "key length";
+            case FIELD_VALUE: return "value length";
+            case FIELD_HEADER_KEY: return "header " + headerIndex + " key length";
+            default: return "header " + headerIndex + " value length";
         }
-        if (length > 0) {
-            in.skip(length);
-        }
-        return ErrorCode.NONE;
     }
 
     private int failOpen(final int code, final String message) {
