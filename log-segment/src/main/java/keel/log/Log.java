@@ -457,7 +457,8 @@ public final class Log implements AutoCloseable {
             writeBatches(records, start, end, leaderEpoch, asLeader, cfg.messageTimestampTypeLogAppend() ? nowMs
                 : RecordBatchFormat.NO_TIMESTAMP, result);
         } catch (final IOException ex) {
-            return result.fail(ErrorCode.KAFKA_STORAGE_ERROR, "Append to " + dir + " failed: " + ex.getMessage());
+            options.errorHandler().onError(ex);
+            return result.fail(ErrorCode.KAFKA_STORAGE_ERROR, "Append to " + dir + " failed: " + ex);
         }
         // 5. flush policy
         unflushedRecords += result.recordCount();
@@ -608,6 +609,7 @@ public final class Log implements AutoCloseable {
         active.publish();
         // release store: readers that see the new log end see the batches and the published segment size
         logEndOffset = next;
+        active.maybePretouch(options.pretouchExecutor(), options.pretouchBytes());
         result.success(first, next - 1, maxTimestamp, offsetOfMax, appendTimeMs, logStartOffset, count);
     }
 
@@ -636,8 +638,9 @@ public final class Log implements AutoCloseable {
         final LogConfig cfg = config;
         final Segment old = activeSegment();
         final long newBase = logEndOffset;
-        // 1. snapshot the producer state at the new base offset, so recovery replays at most the active segment
-        producerState.takeSnapshot(newBase);
+        // 1. snapshot the producer state at the new base offset, so recovery replays at most the active segment;
+        //    its fsync runs with the segment's flush below (a torn snapshot fails its CRC and an older one is used)
+        producerState.takeSnapshot(newBase, false);
         // 2. create the new segment first: a full disk fails here and leaves the old segment active and intact
         final Segment created = Segment.create(dir, newBase, cfg.segmentBytes(), cfg.segmentIndexBytes(),
             cfg.indexIntervalBytes(), options.allocator(), nowMs);
@@ -652,6 +655,7 @@ public final class Log implements AutoCloseable {
         // 5. flush the finished segment off the writer's path, then advance the recovery point
         options.background().execute(() -> {
             try {
+                producerState.flushSnapshot(newBase);
                 flushUpTo(newBase);
             } catch (final IOException ex) {
                 options.errorHandler().onError(ex);

@@ -359,4 +359,19 @@ class LogTest {
             assertFalse(log.awaitLogEnd(0, 20));
         }
     }
+
+    @Test
+    void shouldKeepEveryByteWhenPretouchRunsAheadOfTheWriter() throws IOException {
+        final LogOptions options = LogOptions.defaults().time(time).pretouchBytes(64 * 1024)
+            .pretouchExecutor(Runnable::run);
+        try (Log log = Log.open(tmp.resolve("events-0"), LogConfig.defaults().with(LogConfig.SEGMENT_BYTES_CONFIG,
+            1024 * 1024), options, 0, 0, false)) {
+            final List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                log.tryAppendAsLeader(batch(T0, "value-" + i), 0, result);
+                expected.add("value-" + i);
+            }
+            assertEquals(expected, readAll(log));
+        }
+    }
 }

@@ -350,6 +350,18 @@ public final class ProducerStateManager implements AutoCloseable {
      * @throws IllegalArgumentException if the state already holds a batch at or above {@code offset}.
      */
     public void takeSnapshot(final long offset) throws IOException {
+        takeSnapshot(offset, true);
+    }
+
+    /**
+     * Writes a snapshot of the state at {@code offset}; without {@code sync} the file is renamed into place without
+     * fsync and {@link #flushSnapshot(long)} must follow off the writer's path (Kafka does the same at a roll).
+     *
+     * @param offset the log end offset the state covers (exclusive).
+     * @param sync   fsync the file and the directory before returning.
+     * @throws IOException if the file cannot be written.
+     */
+    public void takeSnapshot(final long offset, final boolean sync) throws IOException {
         checkOpen();
         if (offset < mapEndOffset) {
             throw new IllegalArgumentException("Snapshot offset=" + offset + " is below the end of the producer"
@@ -362,9 +374,20 @@ public final class ProducerStateManager implements AutoCloseable {
             entries[i++] = entry;
         }
         Arrays.sort(entries, 0, count, BY_PRODUCER_ID);
-        final Path file = ProducerStateSnapshotFile.write(dir, offset, entries, count);
+        final Path file = ProducerStateSnapshotFile.write(dir, offset, entries, count, sync);
         snapshots.put(offset, file);
-        LOG.info("Wrote producer snapshot {} with {} producers", file, count);
+        LOG.debug("Wrote producer snapshot {} with {} producers", file, count);
+    }
+
+    /**
+     * Makes the snapshot at {@code offset}, written without sync, durable. Safe from any thread; a snapshot that
+     * was deleted meanwhile is skipped.
+     *
+     * @param offset the snapshot's offset.
+     * @throws IOException if a sync fails.
+     */
+    public void flushSnapshot(final long offset) throws IOException {
+        ProducerStateSnapshotFile.force(dir, offset);
     }
 
     /**

@@ -59,14 +59,35 @@ final class ProducerStateSnapshotFile {
      */
     static Path write(final Path dir, final long offset, final ProducerStateEntry[] entries, final int count)
         throws IOException {
+        return write(dir, offset, entries, count, true);
+    }
+
+    /**
+     * Writes the snapshot at {@code offset}: temp file, optional fsync, atomic rename, optional fsync of the
+     * directory. Without the syncs (a roll, where the writer must not wait for the disk) a power loss can leave the
+     * file empty or torn; its CRC then fails at load and an older snapshot is used, and {@link #force} makes it
+     * durable later off the writer's path.
+     *
+     * @param dir     the partition directory.
+     * @param offset  the offset the state covers up to (exclusive); names the file.
+     * @param entries producers to write, in the order to write them.
+     * @param count   number of valid elements of {@code entries}.
+     * @param sync    fsync the file before the rename and the directory after it.
+     * @return the path of the snapshot written.
+     * @throws IOException if any step fails; the temp file is then removed and no snapshot file is changed.
+     */
+    static Path write(final Path dir, final long offset, final ProducerStateEntry[] entries, final int count,
+                      final boolean sync) throws IOException {
         final Path target = path(dir, offset);
         final Path temp = tempPath(dir, offset);
         boolean renamed = false;
         try {
-            writeAndForce(temp, entries, count);
+            writeAndForce(temp, entries, count, sync);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             renamed = true;
-            forceDirectory(dir);
+            if (sync) {
+                forceDirectory(dir);
+            }
         } catch (final IOException | RuntimeException ex) {
             if (!renamed) {
                 try {
@@ -80,8 +101,25 @@ final class ProducerStateSnapshotFile {
         return target;
     }
 
-    private static void writeAndForce(final Path temp, final ProducerStateEntry[] entries, final int count)
-        throws IOException {
+    /**
+     * Makes a snapshot written without sync durable: fsync of the file, then of the directory.
+     *
+     * @param dir    the partition directory.
+     * @param offset the snapshot's offset.
+     * @throws IOException if a sync fails; a snapshot deleted in the meantime is not an error.
+     */
+    static void force(final Path dir, final long offset) throws IOException {
+        try (FileChannel channel = FileChannel.open(path(dir, offset), StandardOpenOption.WRITE)) {
+            channel.force(true);
+        } catch (final java.nio.file.NoSuchFileException ignore) {
+            // deleted by retention or truncation before the background sync ran: nothing left to make durable
+            return;
+        }
+        forceDirectory(dir);
+    }
+
+    private static void writeAndForce(final Path temp, final ProducerStateEntry[] entries, final int count,
+                                      final boolean sync) throws IOException {
         final CRC32C crc = new CRC32C();
         final ByteBuffer buffer =
             ByteBuffer.allocate(HEADER_LENGTH + Math.min(count, ENTRIES_PER_WRITE) * ENTRY_LENGTH);
@@ -103,7 +141,9 @@ final class ProducerStateSnapshotFile {
             while (crcBuffer.hasRemaining()) {
                 channel.write(crcBuffer, CRC_OFFSET + crcBuffer.position());
             }
-            channel.force(true);
+            if (sync) {
+                channel.force(true);
+            }
         }
     }
 

@@ -14,13 +14,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -47,6 +52,10 @@ public final class Segment {
     private static final Logger LOG = LoggerFactory.getLogger(Segment.class);
     private static final int ZERO_PAGE = 4096;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
+    private static final int PAGE = 4096;
+    /** Atomic int access to the mapping, for the pre-touch compare-and-set (the mapping is page-aligned). */
+    private static final VarHandle INT_VIEW = MethodHandles.byteBufferViewVarHandle(int[].class,
+        ByteOrder.BIG_ENDIAN);
 
     private final long baseOffset;
     private final FileChannel channel;
@@ -54,6 +63,10 @@ public final class Segment {
     private final TimeIndex timeIndex;
     private final FileAllocator allocator;
     private final AtomicInteger refCount = new AtomicInteger(1);
+    private final AtomicBoolean pretouchScheduled = new AtomicBoolean();
+    private final Runnable pretoucher = this::pretouch;
+    private volatile int pretouchedUpTo;
+    private volatile int pretouchTarget;
     private final int indexIntervalBytes;
     private final int maxIndexBytes;
     private volatile Path logFile;
@@ -311,6 +324,56 @@ public final class Segment {
         }
         bytesSinceLastIndexEntry += length;
         nextOffset = lastOffset + 1;
+    }
+
+    /**
+     * Asks a background thread to fault in the pages of the mapping up to {@code aheadBytes} past the published
+     * size, when less than half of that lead is left. Writer only; allocates nothing (the task is a field).
+     *
+     * @param executor   where the pre-touch runs.
+     * @param aheadBytes how far ahead to keep the pages faulted in (0: off).
+     */
+    public void maybePretouch(final Executor executor, final int aheadBytes) {
+        if (aheadBytes == 0 || !writable) {
+            return;
+        }
+        final int target = (int) Math.min(capacity, (long) size + aheadBytes);
+        if (target - pretouchedUpTo <= aheadBytes / 2 || !pretouchScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        pretouchTarget = target;
+        executor.execute(pretoucher);
+    }
+
+    /**
+     * Faults in each page from the writer's position to the target with a compare-and-set of 0 to 0 on the page's
+     * first int: the locked instruction takes a write fault off the writer's thread, and can never overwrite data,
+     * because it stores only where it reads 0 and is atomic with respect to the writer's stores into the same
+     * word. Runs on the pre-touch thread holding a reservation, so the mapping cannot be released under it.
+     */
+    private void pretouch() {
+        try {
+            if (!tryReserve()) {
+                return;
+            }
+            try {
+                final MappedByteBuffer buffer = map;
+                if (buffer == null || buffer.isReadOnly()) {
+                    return;
+                }
+                final int target = Math.min(pretouchTarget, buffer.capacity());
+                int page = Math.max(pretouchedUpTo, size) / PAGE * PAGE;
+                while (page + Integer.BYTES <= target) {
+                    INT_VIEW.compareAndSet(buffer, page, 0, 0);
+                    page += PAGE;
+                }
+                pretouchedUpTo = target;
+            } finally {
+                release();
+            }
+        } finally {
+            pretouchScheduled.set(false);
+        }
     }
 
     /**
