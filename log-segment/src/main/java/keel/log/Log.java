@@ -457,7 +457,7 @@ public final class Log implements AutoCloseable {
             writeBatches(records, start, end, leaderEpoch, asLeader, cfg.messageTimestampTypeLogAppend() ? nowMs
                 : RecordBatchFormat.NO_TIMESTAMP, result);
         } catch (final IOException ex) {
-            options.errorHandler().onError(ex);
+            // the result carries the failure to the caller, which reports it once (no logging per append)
             return result.fail(ErrorCode.KAFKA_STORAGE_ERROR, "Append to " + dir + " failed: " + ex);
         }
         // 5. flush policy
