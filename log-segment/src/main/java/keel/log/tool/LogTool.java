@@ -101,7 +101,7 @@ public final class LogTool {
         }
         final String prefix = "keel-log: " + name + ": ";
         try {
-            return command.run(Arguments.parse(command, rest), new ToolStreams(in, out, err, verbose));
+            return command.run(Arguments.parse(command, rest), new ToolStreams(in, out, err));
         } catch (final UsageException ex) {
             err.println(prefix + ex.getMessage());
             err.println("Usage: keel-log.sh " + name + " " + command.synopsis() + " (--help for details)");

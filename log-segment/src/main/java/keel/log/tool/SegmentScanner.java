@@ -42,7 +42,6 @@ final class SegmentScanner implements AutoCloseable {
      */
     private static final int PAGE_BYTES = 4096;
 
-    private final Path file;
     private final FileChannel channel;
     private final MappedByteBuffer buffer;
     private final int fileSize;
@@ -57,7 +56,6 @@ final class SegmentScanner implements AutoCloseable {
     private String batchError;
     private long expectedOffset;
     private boolean anyValid;
-    private int batches;
 
     private int framedEnd = -1;
     private String tailReason;
@@ -68,11 +66,9 @@ final class SegmentScanner implements AutoCloseable {
     private long keptFirstOffset = -1L;
     private long keptLastOffset = -1L;
     private long keptRecords;
-    private long keptMaxTimestamp = RecordBatchFormat.NO_TIMESTAMP;
 
-    private SegmentScanner(final Path file, final FileChannel channel, final MappedByteBuffer buffer,
+    private SegmentScanner(final FileChannel channel, final MappedByteBuffer buffer,
                            final int fileSize, final long baseOffset) {
-        this.file = file;
         this.channel = channel;
         this.buffer = buffer;
         this.fileSize = fileSize;
@@ -96,7 +92,7 @@ final class SegmentScanner implements AutoCloseable {
                 throw new IOException(file + " is " + size + " bytes; a segment holds at most " + Integer.MAX_VALUE);
             }
             final MappedByteBuffer buffer = size == 0 ? null : channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
-            return new SegmentScanner(file, channel, buffer, (int) size, baseOffset);
+            return new SegmentScanner(channel, buffer, (int) size, baseOffset);
         } catch (final IOException | RuntimeException ex) {
             channel.close();
             throw ex;
@@ -122,10 +118,9 @@ final class SegmentScanner implements AutoCloseable {
         final int remaining = fileSize - position;
         final int headerCode = view.validateHeaderOnly(remaining);
         if (headerCode == ErrorCode.CORRUPT_MESSAGE) {
-            end(position, describeTail(view.errorMessage()));
+            end(position, describeTail(framingError(remaining)));
             return false;
         }
-        batches++;
         nextPosition = position + view.sizeInBytes();
         magicSupported = headerCode == ErrorCode.NONE;
         if (!magicSupported) {
@@ -156,7 +151,6 @@ final class SegmentScanner implements AutoCloseable {
             }
             keptLastOffset = view.lastOffset();
             keptRecords += view.recordCount();
-            keptMaxTimestamp = Math.max(keptMaxTimestamp, view.maxTimestamp());
         }
         return true;
     }
@@ -207,31 +201,10 @@ final class SegmentScanner implements AutoCloseable {
     }
 
     /**
-     * @return the file.
-     */
-    Path file() {
-        return file;
-    }
-
-    /**
-     * @return the base offset from the file name, or {@link #UNKNOWN_BASE_OFFSET}.
-     */
-    long baseOffset() {
-        return baseOffset;
-    }
-
-    /**
      * @return the file size in bytes.
      */
     int fileSize() {
         return fileSize;
-    }
-
-    /**
-     * @return the number of batches with intact framing seen so far (valid or not).
-     */
-    int batches() {
-        return batches;
     }
 
     /**
@@ -299,20 +272,6 @@ final class SegmentScanner implements AutoCloseable {
         return keptRecords;
     }
 
-    /**
-     * @return the largest {@code maxTimestamp} of the kept batches, or {@link RecordBatchFormat#NO_TIMESTAMP}.
-     */
-    long keptMaxTimestamp() {
-        return keptMaxTimestamp;
-    }
-
-    /**
-     * @return the bytes recovery keeps: {@link #cutPosition()}, or the file size when nothing is invalid.
-     */
-    int keptBytes() {
-        return cutPosition < 0 ? fileSize : cutPosition;
-    }
-
     @Override
     public void close() throws IOException {
         MappedFiles.unmap(buffer);
@@ -337,6 +296,19 @@ final class SegmentScanner implements AutoCloseable {
             cutPosition = end;
             cutReason = reason;
         }
+    }
+
+    /**
+     * A batch cut short before the end of its header is reported by the view as too short for any batch; when its
+     * length field is there and sane, say that it is torn, as for a batch cut after its header.
+     */
+    private String framingError(final int remaining) {
+        if (remaining >= RecordBatchFormat.LOG_OVERHEAD && remaining < RecordBatchFormat.RECORD_BATCH_OVERHEAD
+            && view.batchLength() >= RecordBatchFormat.MIN_BATCH_LENGTH) {
+            return "batch at position " + position + " declares " + ((long) view.batchLength()
+                + RecordBatchFormat.LOG_OVERHEAD) + " bytes but only " + remaining + " remain (truncated)";
+        }
+        return view.errorMessage();
     }
 
     /**

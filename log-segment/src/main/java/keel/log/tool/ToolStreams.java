@@ -12,13 +12,11 @@ final class ToolStreams {
     private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
-    private final boolean verbose;
 
-    ToolStreams(final InputStream in, final PrintStream out, final PrintStream err, final boolean verbose) {
+    ToolStreams(final InputStream in, final PrintStream out, final PrintStream err) {
         this.in = in;
         this.out = out;
         this.err = err;
-        this.verbose = verbose;
     }
 
     InputStream in() {
@@ -31,9 +29,5 @@ final class ToolStreams {
 
     PrintStream err() {
         return err;
-    }
-
-    boolean verbose() {
-        return verbose;
     }
 }

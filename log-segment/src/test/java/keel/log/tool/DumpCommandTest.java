@@ -164,6 +164,21 @@ class DumpCommandTest {
     }
 
     @Test
+    void shouldCallABatchTornInsideItsHeaderTruncated() throws IOException {
+        final List<Integer> positions = TestLogs.write(dir(), batch(T0, "a"), batch(T0, "b"));
+        final Path log = TestLogs.first(dir(), ".log");
+        final int lastSize = (int) Files.size(log) - positions.get(1);
+        TestLogs.cut(log, lastSize - 20);
+
+        final ToolRun run = ToolRun.run("dump", log.toString());
+
+        assertEquals(LogTool.EXIT_PROBLEMS, run.exitCode(), run::toString);
+        assertEquals(List.of("! " + TestLogs.FIRST + ".log: invalid data starts at position " + positions.get(1)
+            + ": batch at position " + positions.get(1) + " declares " + lastSize + " bytes but only 20 remain"
+            + " (truncated) (recovery would cut the 20 bytes from there)"), run.linesStartingWith("!"));
+    }
+
+    @Test
     void shouldMarkTheBatchInvalidAndGoOnWhenItsCrcIsWrong() throws IOException {
         final List<Integer> positions = TestLogs.write(dir(), batch(T0, "a"), batch(T0, "b"), batch(T0, "c"));
         final Path log = TestLogs.first(dir(), ".log");
