@@ -267,7 +267,7 @@ public final class Log implements AutoCloseable {
             final int size = segment.size();
             while (position < size) {
                 writerView.wrap(buffer, position);
-                if (writerView.lastOffset() >= from && writerView.producerId() >= 0) {
+                if (writerView.lastOffset() >= from && hasProducerSequence(writerView)) {
                     producerState.update(writerView.producerId(), writerView.producerEpoch(),
                         writerView.baseSequence(), writerView.lastSequence(), writerView.baseOffset(),
                         writerView.lastOffset(), writerView.maxTimestamp(), writerView.maxTimestamp());
@@ -484,7 +484,10 @@ public final class Log implements AutoCloseable {
         int batches = 0;
         while (position < end) {
             view.wrap(records, position);
-            final int code = view.validate(end - position, cfg.maxMessageBytes());
+            // a leader checks client batches fully; a follower takes the leader's batches as stored (CRC and
+            // framing), since they were checked on the leader and may hold control batches or compaction gaps
+            final int code = asLeader ? view.validate(end - position, cfg.maxMessageBytes())
+                : view.validateStored(end - position);
             if (code != ErrorCode.NONE) {
                 return result.fail(code, describeInvalid(code, view, position, end, cfg));
             }
@@ -531,6 +534,14 @@ public final class Log implements AutoCloseable {
         }
         result.recordCountDelta(records0);
         return ErrorCode.NONE;
+    }
+
+    /**
+     * Idempotent data batches carry a producer id and a sequence; transaction markers (control batches) carry the
+     * producer id with sequence -1 and do not take part in sequence checks.
+     */
+    private static boolean hasProducerSequence(final RecordBatchView view) {
+        return view.producerId() >= 0 && view.baseSequence() >= 0 && !view.isControl();
     }
 
     private static int nextSequence(final int sequence) {
@@ -598,7 +609,7 @@ public final class Log implements AutoCloseable {
                 offsetOfMax = lastOffset;
             }
             active.append(records, position, size, lastOffset, view.maxTimestamp());
-            if (view.producerId() >= 0) {
+            if (hasProducerSequence(view)) {
                 producerState.update(view.producerId(), view.producerEpoch(), view.baseSequence(),
                     view.lastSequence(), view.baseOffset(), lastOffset, view.maxTimestamp(), time.milliseconds());
             }

@@ -374,4 +374,22 @@ class LogTest {
             assertEquals(expected, readAll(log));
         }
     }
+
+    @Test
+    void shouldReopenLogHoldingTransactionMarkerWhenRebuildingProducerState() throws IOException {
+        try (Log log = open()) {
+            final ByteBuffer data = TestBatches.idempotent(T0, 43, (short) 0, 0, "a");
+            assertEquals(ErrorCode.NONE, log.tryAppendAsLeader(data, 0, result));
+            try (RecordBatchBuilder marker = new RecordBatchBuilder(Compression.NONE)) {
+                marker.baseOffset(1).producerId(43).producerEpoch((short) 0).transactional(true).control(true);
+                marker.append(T0, new byte[] {0, 0, 0, 0}, new byte[] {0, 0, 0, 0, 0, 0});
+                assertEquals(ErrorCode.NONE, log.tryAppendAsFollower(marker.build(), result), result.toString());
+            }
+        }
+        try (Log log = Log.open(tmp.resolve("events-0"), LogConfig.defaults(), LogOptions.defaults().time(time), 0,
+            0, false)) {
+            assertEquals(2, log.logEndOffset());
+            assertEquals(0, log.producerEpoch(43));
+        }
+    }
 }

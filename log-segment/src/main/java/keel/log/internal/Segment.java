@@ -53,6 +53,7 @@ public final class Segment {
     private static final int ZERO_PAGE = 4096;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
     private static final int PAGE = 4096;
+    private static final int PRETOUCH_CHUNK = 1024 * 1024;
     /** Atomic int access to the mapping, for the pre-touch compare-and-set (the mapping is page-aligned). */
     private static final VarHandle INT_VIEW = MethodHandles.byteBufferViewVarHandle(int[].class,
         ByteOrder.BIG_ENDIAN);
@@ -75,8 +76,8 @@ public final class Segment {
     private volatile long maxTimestampSoFar = RecordBatchFormat.NO_TIMESTAMP;
     private volatile long offsetOfMaxTimestampSoFar = -1;
     private volatile boolean deleted;
-    private boolean writable;
-    private int capacity;
+    private volatile boolean writable;
+    private volatile int capacity;
     private int bytesSinceLastIndexEntry;
     private int pendingBytes;
     private long nextOffset;
@@ -357,22 +358,40 @@ public final class Segment {
                 return;
             }
             try {
-                final MappedByteBuffer buffer = map;
-                if (buffer == null || buffer.isReadOnly()) {
-                    return;
-                }
-                final int target = Math.min(pretouchTarget, buffer.capacity());
+                final int target = pretouchTarget;
                 int page = Math.max(pretouchedUpTo, size) / PAGE * PAGE;
-                while (page + Integer.BYTES <= target) {
-                    INT_VIEW.compareAndSet(buffer, page, 0, 0);
-                    page += PAGE;
+                while (page < target && touchChunk(page, target)) {
+                    page = Math.min(target, page + PRETOUCH_CHUNK);
                 }
-                pretouchedUpTo = target;
             } finally {
                 release();
             }
         } finally {
             pretouchScheduled.set(false);
+        }
+    }
+
+    /**
+     * Touches one chunk under the pre-touch lock, which {@link #onBecomeInactive()} also takes before it shrinks
+     * the file: a store beyond the end of a mapped file raises SIGBUS, so the file must not shrink under the
+     * pre-toucher. Chunks keep the writer's wait at a roll short.
+     *
+     * @return false once the segment is no longer writable.
+     */
+    private boolean touchChunk(final int from, final int target) {
+        synchronized (pretoucher) {
+            final MappedByteBuffer buffer = map;
+            if (!writable || buffer == null || buffer.isReadOnly()) {
+                return false;
+            }
+            final int end = Math.min(Math.min(target, from + PRETOUCH_CHUNK), capacity);
+            int page = from;
+            while (page + Integer.BYTES <= end) {
+                INT_VIEW.compareAndSet(buffer, page, 0, 0);
+                page += PAGE;
+            }
+            pretouchedUpTo = end;
+            return true;
         }
     }
 
@@ -601,8 +620,10 @@ public final class Segment {
         }
         offsetIndex.trimToValidSize();
         timeIndex.trimToValidSize();
-        channel.truncate(size);
-        writable = false;
+        synchronized (pretoucher) {
+            writable = false;
+            channel.truncate(size);
+        }
     }
 
     /**
