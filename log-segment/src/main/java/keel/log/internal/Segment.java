@@ -676,7 +676,8 @@ public final class Segment {
     /**
      * Past the last valid batch, the file holds either the zeroes of preallocation or garbage from a torn
      * write. Garbage ends at the first all-zero page; scanning stops there so that recovery reads only the
-     * damaged part, not the whole preallocated tail.
+     * damaged part, not the whole preallocated tail. The zeroes between the last garbage byte and that page are
+     * preallocation too, so the bytes reported as cut are exactly the garbage.
      */
     private static int endOfGarbage(final ByteBuffer buffer, final int from, final int fileSize) {
         int position = from;
@@ -690,11 +691,22 @@ public final class Segment {
                 }
             }
             if (allZero) {
-                return position;
+                return afterLastNonZero(buffer, from, position);
             }
             position = pageEnd;
         }
-        return fileSize;
+        return afterLastNonZero(buffer, from, fileSize);
+    }
+
+    /**
+     * Steps back over zeroes; at most one page, since the page before {@code to} holds a non-zero byte.
+     */
+    private static int afterLastNonZero(final ByteBuffer buffer, final int from, final int to) {
+        int end = to;
+        while (end > from && buffer.get(end - 1) == 0) {
+            end--;
+        }
+        return end;
     }
 
     private static Throwable closeCollecting(final AutoCloseable closeable, final Throwable failure) {
