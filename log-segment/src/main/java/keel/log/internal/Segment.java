@@ -111,6 +111,7 @@ public final class Segment {
             throw new IOException("Segment file already exists: " + logFile + "; refusing to overwrite it");
         }
         FileChannel channel = null;
+        MappedByteBuffer map = null;
         OffsetIndex offsetIndex = null;
         TimeIndex timeIndex = null;
         boolean done = false;
@@ -118,7 +119,7 @@ public final class Segment {
             channel = FileChannel.open(logFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
             allocator.allocate(logFile, channel, segmentBytes);
-            final MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, segmentBytes);
+            map = channel.map(FileChannel.MapMode.READ_WRITE, 0, segmentBytes);
             final Path indexFile = file(dir, baseOffset, SegmentFileNames.INDEX_SUFFIX);
             final Path timeIndexFile = file(dir, baseOffset, SegmentFileNames.TIME_INDEX_SUFFIX);
             Files.deleteIfExists(indexFile);
@@ -131,6 +132,8 @@ public final class Segment {
             return segment;
         } finally {
             if (!done) {
+                // a live mapping keeps the deleted file's blocks allocated: on a full disk, exactly the space needed
+                MappedFiles.unmap(map);
                 closeQuietly(offsetIndex);
                 closeQuietly(timeIndex);
                 closeQuietly(channel);
