@@ -1020,13 +1020,33 @@ public final class Log implements AutoCloseable {
         lock.lock();
         try {
             final Segment[] old = segments;
-            final Segment created = Segment.create(dir, offset, config.segmentBytes(), config.segmentIndexBytes(),
-                config.indexIntervalBytes(), options.allocator(), time.milliseconds());
+            // a segment that starts at the offset owns the file name a new one would need: it is emptied instead
+            Segment reused = null;
+            for (final Segment segment : old) {
+                if (segment.baseOffset() == offset) {
+                    reused = segment;
+                }
+            }
+            final Segment created;
+            if (reused == null) {
+                created = Segment.create(dir, offset, config.segmentBytes(), config.segmentIndexBytes(),
+                    config.indexIntervalBytes(), options.allocator(), time.milliseconds());
+            } else {
+                if (reused != old[old.length - 1]) {
+                    reused.makeActive(config.segmentBytes(), config.segmentIndexBytes());
+                }
+                created = reused;
+            }
             logEndOffset = offset;
             logStartOffset = offset;
             segments = new Segment[] {created};
             for (final Segment segment : old) {
-                segment.markDeleted();
+                if (segment != created) {
+                    segment.markDeleted();
+                }
+            }
+            if (reused != null) {
+                reused.truncateTo(offset, writerView);
             }
             producerState.truncateFullyAndStartAt(offset);
             recoveryPoint = offset;

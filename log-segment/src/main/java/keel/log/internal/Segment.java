@@ -125,6 +125,7 @@ public final class Segment {
             throw new IOException("Segment file already exists: " + logFile + "; refusing to overwrite it");
         }
         FileChannel channel = null;
+        MappedByteBuffer map = null;
         OffsetIndex offsetIndex = null;
         TimeIndex timeIndex = null;
         boolean done = false;
@@ -132,7 +133,7 @@ public final class Segment {
             channel = FileChannel.open(logFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
             allocator.allocate(logFile, channel, segmentBytes);
-            final MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, segmentBytes);
+            map = channel.map(FileChannel.MapMode.READ_WRITE, 0, segmentBytes);
             final Path indexFile = file(dir, baseOffset, SegmentFileNames.INDEX_SUFFIX);
             final Path timeIndexFile = file(dir, baseOffset, SegmentFileNames.TIME_INDEX_SUFFIX);
             Files.deleteIfExists(indexFile);
@@ -145,6 +146,8 @@ public final class Segment {
             return segment;
         } finally {
             if (!done) {
+                // a live mapping keeps the deleted file's blocks allocated: on a full disk, exactly the space needed
+                MappedFiles.unmap(map);
                 closeQuietly(offsetIndex);
                 closeQuietly(timeIndex);
                 closeQuietly(channel);
@@ -760,7 +763,8 @@ public final class Segment {
     /**
      * Past the last valid batch, the file holds either the zeroes of preallocation or garbage from a torn
      * write. Garbage ends at the first all-zero page; scanning stops there so that recovery reads only the
-     * damaged part, not the whole preallocated tail.
+     * damaged part, not the whole preallocated tail. The zeroes between the last garbage byte and that page are
+     * preallocation too, so the bytes reported as cut are exactly the garbage.
      */
     private static int endOfGarbage(final ByteBuffer buffer, final int from, final int fileSize) {
         int position = from;
@@ -774,11 +778,22 @@ public final class Segment {
                 }
             }
             if (allZero) {
-                return position;
+                return afterLastNonZero(buffer, from, position);
             }
             position = pageEnd;
         }
-        return fileSize;
+        return afterLastNonZero(buffer, from, fileSize);
+    }
+
+    /**
+     * Steps back over zeroes; at most one page, since the page before {@code to} holds a non-zero byte.
+     */
+    private static int afterLastNonZero(final ByteBuffer buffer, final int from, final int to) {
+        int end = to;
+        while (end > from && buffer.get(end - 1) == 0) {
+            end--;
+        }
+        return end;
     }
 
     private static Throwable closeCollecting(final AutoCloseable closeable, final Throwable failure) {
