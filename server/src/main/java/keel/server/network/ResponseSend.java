@@ -1,0 +1,31 @@
+package keel.server.network;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+
+/**
+ * The bytes of one response, size prefix included, written by a network thread without blocking. It may hold
+ * resources (a reserved segment whose file region is sent with {@code FileChannel.transferTo}); they are freed by
+ * {@link #release()}. Confined to the network thread that writes it once handed to {@link NetworkRequest#respond}.
+ */
+public interface ResponseSend {
+    /**
+     * Writes as many of the remaining bytes as the non-blocking channel takes.
+     *
+     * @param channel the connection's channel, in non-blocking mode.
+     * @return true when every byte has been written.
+     * @throws IOException when the channel or a file being sent fails.
+     */
+    boolean writeTo(SocketChannel channel) throws IOException;
+
+    /**
+     * @return the total size in bytes, size prefix included.
+     */
+    long sizeInBytes();
+
+    /**
+     * Frees what the response holds. Called exactly once by the network layer, after the last byte is written or
+     * when the connection is gone; idempotent.
+     */
+    void release();
+}
