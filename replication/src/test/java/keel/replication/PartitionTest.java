@@ -1,0 +1,93 @@
+package keel.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import keel.log.AppendResult;
+import keel.log.Compression;
+import keel.log.ErrorCode;
+import keel.log.Log;
+import keel.log.LogConfig;
+import keel.log.ReadResult;
+import keel.log.RecordBatchBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PartitionTest {
+    @TempDir
+    Path dir;
+
+    private final AtomicInteger changes = new AtomicInteger();
+    private Log log;
+    private Partition partition;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        log = Log.open(dir.resolve("t-0"), LogConfig.defaults().with(LogConfig.SEGMENT_BYTES_CONFIG, 1 << 20));
+        partition = new Partition(log, 1, 0, p -> changes.incrementAndGet());
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        log.close();
+    }
+
+    @Test
+    void shouldAdvanceHighWatermarkToLogEndWhenLeaderIsTheOnlyInSyncReplica() {
+        final AppendResult result = new AppendResult();
+
+        assertEquals(ErrorCode.NONE, partition.tryAppendAsLeader(batch(3), -1, 1, result));
+
+        assertEquals(3, partition.highWatermark());
+        assertEquals(1, changes.get());
+    }
+
+    @Test
+    void shouldRefuseAcksAllWhenInSyncSetIsSmallerThanMinimum() {
+        final AppendResult result = new AppendResult();
+
+        assertEquals(Partition.NOT_ENOUGH_REPLICAS, partition.tryAppendAsLeader(batch(1), -1, 2, result));
+
+        assertEquals(0, log.logEndOffset());
+    }
+
+    @Test
+    void shouldAcceptAcksOneWhenInSyncSetIsSmallerThanMinimum() {
+        assertEquals(ErrorCode.NONE, partition.tryAppendAsLeader(batch(1), 1, 2, new AppendResult()));
+    }
+
+    @Test
+    void shouldNotMoveHighWatermarkBackwardsWhenLogStartMoves() throws IOException {
+        partition.tryAppendAsLeader(batch(5), 1, 1, new AppendResult());
+        log.deleteRecordsBefore(2);
+
+        partition.onLogStartChanged();
+
+        assertEquals(5, partition.highWatermark());
+    }
+
+    @Test
+    void shouldReadNothingAtHighWatermark() {
+        partition.tryAppendAsLeader(batch(2), 1, 1, new AppendResult());
+        try (ReadResult read = new ReadResult()) {
+            assertEquals(ErrorCode.NONE, partition.readCommitted(2, 1 << 20, true, read));
+            assertEquals(0, read.sizeInBytes());
+        }
+    }
+
+    private static ByteBuffer batch(final int records) {
+        try (RecordBatchBuilder builder = new RecordBatchBuilder(Compression.NONE)) {
+            for (int i = 0; i < records; i++) {
+                builder.append(1000L + i, null, ("v" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            return builder.build();
+        }
+    }
+}
