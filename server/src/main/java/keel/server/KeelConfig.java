@@ -1,0 +1,417 @@
+package keel.server;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+import keel.log.LogConfig;
+
+/**
+ * The broker's configuration, with Apache Kafka's key names wherever the concept is the same. Immutable and
+ * validated once at construction: a bad value fails with the key, the value and the allowed range (never a silent
+ * clamp); keys the broker does not know are kept in {@link #unknownKeys()} so that startup can report them.
+ * Thread-safe.
+ */
+public final class KeelConfig {
+    public static final String BROKER_ID = "broker.id";
+    public static final String NODE_ID = "node.id";
+    public static final String LISTENERS = "listeners";
+    public static final String ADVERTISED_LISTENERS = "advertised.listeners";
+    public static final String LOG_DIRS = "log.dirs";
+    public static final String LOG_DIR = "log.dir";
+    public static final String LOG_SEGMENT_BYTES = "log.segment.bytes";
+    public static final String LOG_ROLL_MS = "log.roll.ms";
+    public static final String LOG_ROLL_HOURS = "log.roll.hours";
+    public static final String LOG_RETENTION_MS = "log.retention.ms";
+    public static final String LOG_RETENTION_MINUTES = "log.retention.minutes";
+    public static final String LOG_RETENTION_HOURS = "log.retention.hours";
+    public static final String LOG_RETENTION_BYTES = "log.retention.bytes";
+    public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
+    public static final String LOG_FLUSH_INTERVAL_MESSAGES = "log.flush.interval.messages";
+    public static final String LOG_FLUSH_INTERVAL_MS = "log.flush.interval.ms";
+    public static final String LOG_FLUSH_SCHEDULER_INTERVAL_MS = "log.flush.scheduler.interval.ms";
+    public static final String LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.offset.checkpoint.interval.ms";
+    public static final String LOG_INDEX_INTERVAL_BYTES = "log.index.interval.bytes";
+    public static final String LOG_INDEX_SIZE_MAX_BYTES = "log.index.size.max.bytes";
+    public static final String LOG_MESSAGE_TIMESTAMP_TYPE = "log.message.timestamp.type";
+    public static final String LOG_CLEANUP_POLICY = "log.cleanup.policy";
+    public static final String LOG_DIR_MIN_FREE_BYTES = "log.dir.min.free.bytes";
+    public static final String NUM_PARTITIONS = "num.partitions";
+    public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
+    public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+    public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
+    public static final String DELETE_TOPIC_ENABLE = "delete.topic.enable";
+    public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
+    public static final String SOCKET_SEND_BUFFER_BYTES = "socket.send.buffer.bytes";
+    public static final String SOCKET_RECEIVE_BUFFER_BYTES = "socket.receive.buffer.bytes";
+    public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
+    public static final String NUM_NETWORK_THREADS = "num.network.threads";
+    public static final String NUM_IO_THREADS = "num.io.threads";
+    public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
+    public static final String MAX_CONNECTIONS = "max.connections";
+
+    private static final Set<String> KNOWN = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
+        BROKER_ID, NODE_ID, LISTENERS, ADVERTISED_LISTENERS, LOG_DIRS, LOG_DIR, LOG_SEGMENT_BYTES, LOG_ROLL_MS,
+        LOG_ROLL_HOURS, LOG_RETENTION_MS, LOG_RETENTION_MINUTES, LOG_RETENTION_HOURS, LOG_RETENTION_BYTES,
+        LOG_RETENTION_CHECK_INTERVAL_MS, LOG_FLUSH_INTERVAL_MESSAGES, LOG_FLUSH_INTERVAL_MS,
+        LOG_FLUSH_SCHEDULER_INTERVAL_MS, LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, LOG_INDEX_INTERVAL_BYTES,
+        LOG_INDEX_SIZE_MAX_BYTES, LOG_MESSAGE_TIMESTAMP_TYPE, LOG_CLEANUP_POLICY, LOG_DIR_MIN_FREE_BYTES,
+        NUM_PARTITIONS, DEFAULT_REPLICATION_FACTOR, MIN_INSYNC_REPLICAS, AUTO_CREATE_TOPICS_ENABLE,
+        DELETE_TOPIC_ENABLE, MESSAGE_MAX_BYTES, SOCKET_SEND_BUFFER_BYTES, SOCKET_RECEIVE_BUFFER_BYTES,
+        SOCKET_REQUEST_MAX_BYTES, NUM_NETWORK_THREADS, NUM_IO_THREADS, CONNECTIONS_MAX_IDLE_MS, MAX_CONNECTIONS)));
+
+    private final Map<String, String> props;
+    private final int brokerId;
+    private final String listenerHost;
+    private final int listenerPort;
+    private final String advertisedHost;
+    private final int advertisedPort;
+    private final Path logDir;
+    private final LogConfig defaultLogConfig;
+    private final long retentionCheckIntervalMs;
+    private final long flushSchedulerIntervalMs;
+    private final long checkpointIntervalMs;
+    private final long minFreeBytes;
+    private final int numPartitions;
+    private final int defaultReplicationFactor;
+    private final int minInSyncReplicas;
+    private final boolean autoCreateTopics;
+    private final boolean deleteTopicEnable;
+    private final int socketSendBufferBytes;
+    private final int socketReceiveBufferBytes;
+    private final int socketRequestMaxBytes;
+    private final int numNetworkThreads;
+    private final int numIoThreads;
+    private final long connectionsMaxIdleMs;
+    private final int maxConnections;
+
+    private KeelConfig(final Map<String, String> raw) {
+        this.props = Collections.unmodifiableMap(new LinkedHashMap<>(raw));
+        final int broker = (int) longValue(BROKER_ID, 0, 0, Integer.MAX_VALUE);
+        if (props.containsKey(NODE_ID) && props.containsKey(BROKER_ID)
+            && broker != longValue(NODE_ID, 0, 0, Integer.MAX_VALUE)) {
+            throw invalid(NODE_ID, props.get(NODE_ID), "equal to " + BROKER_ID + "=" + broker + " when both are set");
+        }
+        brokerId = props.containsKey(NODE_ID) ? (int) longValue(NODE_ID, 0, 0, Integer.MAX_VALUE) : broker;
+
+        final String listeners = props.getOrDefault(LISTENERS, "PLAINTEXT://127.0.0.1:9092").trim();
+        final String[] listener = parseListener(LISTENERS, listeners);
+        listenerHost = listener[0];
+        listenerPort = Integer.parseInt(listener[1]);
+        final String advertised = props.get(ADVERTISED_LISTENERS);
+        if (advertised == null || advertised.isBlank()) {
+            advertisedHost = listenerHost.isEmpty() || "0.0.0.0".equals(listenerHost) ? "localhost" : listenerHost;
+            advertisedPort = listenerPort;
+        } else {
+            final String[] adv = parseListener(ADVERTISED_LISTENERS, advertised.trim());
+            advertisedHost = adv[0];
+            advertisedPort = Integer.parseInt(adv[1]);
+        }
+
+        final String dirs = props.containsKey(LOG_DIRS) ? props.get(LOG_DIRS) : props.getOrDefault(LOG_DIR, "./data");
+        final String dirKey = props.containsKey(LOG_DIRS) ? LOG_DIRS : LOG_DIR;
+        if (dirs.trim().isEmpty()) {
+            throw invalid(dirKey, dirs, "one directory path");
+        }
+        if (dirs.contains(",")) {
+            throw invalid(dirKey, dirs, "one directory (Keel does not support several log directories yet)");
+        }
+        logDir = Path.of(dirs.trim());
+
+        final Map<String, String> log = new LinkedHashMap<>();
+        log.put(LogConfig.SEGMENT_BYTES_CONFIG, Long.toString(longValue(LOG_SEGMENT_BYTES,
+            LogConfig.SEGMENT_BYTES_DEFAULT, 14, Integer.MAX_VALUE)));
+        if (props.containsKey(LOG_ROLL_MS)) {
+            log.put(LogConfig.SEGMENT_MS_CONFIG, Long.toString(longValue(LOG_ROLL_MS, 0, 1, Long.MAX_VALUE)));
+        } else if (props.containsKey(LOG_ROLL_HOURS)) {
+            log.put(LogConfig.SEGMENT_MS_CONFIG,
+                Long.toString(longValue(LOG_ROLL_HOURS, 0, 1, Integer.MAX_VALUE) * 3_600_000L));
+        }
+        log.put(LogConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs()));
+        log.put(LogConfig.RETENTION_BYTES_CONFIG, Long.toString(longValue(LOG_RETENTION_BYTES, -1, -1,
+            Long.MAX_VALUE)));
+        log.put(LogConfig.FLUSH_MESSAGES_CONFIG, Long.toString(longValue(LOG_FLUSH_INTERVAL_MESSAGES, Long.MAX_VALUE,
+            1, Long.MAX_VALUE)));
+        log.put(LogConfig.FLUSH_MS_CONFIG, Long.toString(longValue(LOG_FLUSH_INTERVAL_MS, Long.MAX_VALUE, 0,
+            Long.MAX_VALUE)));
+        log.put(LogConfig.INDEX_INTERVAL_BYTES_CONFIG, Long.toString(longValue(LOG_INDEX_INTERVAL_BYTES,
+            LogConfig.INDEX_INTERVAL_BYTES_DEFAULT, 0, Integer.MAX_VALUE)));
+        log.put(LogConfig.SEGMENT_INDEX_BYTES_CONFIG, Long.toString(longValue(LOG_INDEX_SIZE_MAX_BYTES,
+            LogConfig.SEGMENT_INDEX_BYTES_DEFAULT, 4, Integer.MAX_VALUE)));
+        log.put(LogConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(longValue(MESSAGE_MAX_BYTES,
+            LogConfig.MAX_MESSAGE_BYTES_DEFAULT, 0, Integer.MAX_VALUE)));
+        final String timestampType = props.getOrDefault(LOG_MESSAGE_TIMESTAMP_TYPE, "CreateTime").trim();
+        if (!"CreateTime".equals(timestampType) && !"LogAppendTime".equals(timestampType)) {
+            throw invalid(LOG_MESSAGE_TIMESTAMP_TYPE, timestampType, "one of [CreateTime, LogAppendTime]");
+        }
+        log.put(LogConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, timestampType);
+        final String cleanup = props.getOrDefault(LOG_CLEANUP_POLICY, "delete").trim().toLowerCase(Locale.ROOT);
+        if (!"delete".equals(cleanup)) {
+            throw invalid(LOG_CLEANUP_POLICY, cleanup, "[delete] (Keel has no log compaction)");
+        }
+        log.put(LogConfig.CLEANUP_POLICY_CONFIG, cleanup);
+        defaultLogConfig = LogConfig.fromMap(log);
+
+        retentionCheckIntervalMs = longValue(LOG_RETENTION_CHECK_INTERVAL_MS, 300_000L, 1, Long.MAX_VALUE);
+        flushSchedulerIntervalMs = longValue(LOG_FLUSH_SCHEDULER_INTERVAL_MS, 1_000L, 1, Long.MAX_VALUE);
+        checkpointIntervalMs = longValue(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, 60_000L, 1, Integer.MAX_VALUE);
+        minFreeBytes = longValue(LOG_DIR_MIN_FREE_BYTES, 0, 0, Long.MAX_VALUE);
+        numPartitions = (int) longValue(NUM_PARTITIONS, 1, 1, 1_000_000);
+        defaultReplicationFactor = (int) longValue(DEFAULT_REPLICATION_FACTOR, 1, 1, 1);
+        minInSyncReplicas = (int) longValue(MIN_INSYNC_REPLICAS, 1, 1, Short.MAX_VALUE);
+        autoCreateTopics = booleanValue(AUTO_CREATE_TOPICS_ENABLE, true);
+        deleteTopicEnable = booleanValue(DELETE_TOPIC_ENABLE, true);
+        socketSendBufferBytes = (int) longValue(SOCKET_SEND_BUFFER_BYTES, 102_400, -1, Integer.MAX_VALUE);
+        socketReceiveBufferBytes = (int) longValue(SOCKET_RECEIVE_BUFFER_BYTES, 102_400, -1, Integer.MAX_VALUE);
+        socketRequestMaxBytes = (int) longValue(SOCKET_REQUEST_MAX_BYTES, 104_857_600, 1, Integer.MAX_VALUE);
+        numNetworkThreads = (int) longValue(NUM_NETWORK_THREADS, 3, 1, 256);
+        numIoThreads = (int) longValue(NUM_IO_THREADS, 8, 1, 256);
+        connectionsMaxIdleMs = longValue(CONNECTIONS_MAX_IDLE_MS, 600_000L, -1, Long.MAX_VALUE);
+        maxConnections = (int) longValue(MAX_CONNECTIONS, Integer.MAX_VALUE, 0, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param props key to value.
+     * @return the validated configuration.
+     * @throws IllegalArgumentException naming the key, the value and the allowed range.
+     */
+    public static KeelConfig fromMap(final Map<String, String> props) {
+        return new KeelConfig(props);
+    }
+
+    /**
+     * Reads a properties file and applies {@code key=value} overrides on top.
+     *
+     * @param file      the properties file.
+     * @param overrides overrides, in order.
+     * @return the validated configuration.
+     * @throws IOException if the file cannot be read.
+     */
+    public static KeelConfig load(final Path file, final Map<String, String> overrides) throws IOException {
+        final Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        }
+        final Map<String, String> map = new LinkedHashMap<>();
+        for (final String name : properties.stringPropertyNames()) {
+            map.put(name, properties.getProperty(name).trim());
+        }
+        map.putAll(overrides);
+        return new KeelConfig(map);
+    }
+
+    /**
+     * @return every key this configuration knows.
+     */
+    public static Set<String> knownKeys() {
+        return KNOWN;
+    }
+
+    /**
+     * @return the keys given that the broker does not know (reported at startup, otherwise ignored).
+     */
+    public Set<String> unknownKeys() {
+        final Set<String> unknown = new TreeSet<>(props.keySet());
+        unknown.removeAll(KNOWN);
+        return unknown;
+    }
+
+    /**
+     * @return the keys and values as given.
+     */
+    public Map<String, String> originals() {
+        return props;
+    }
+
+    public int brokerId() {
+        return brokerId;
+    }
+
+    /**
+     * @return the host to bind, empty for every interface.
+     */
+    public String listenerHost() {
+        return listenerHost;
+    }
+
+    /**
+     * @return the port to bind; 0 for an ephemeral port.
+     */
+    public int listenerPort() {
+        return listenerPort;
+    }
+
+    /**
+     * @return the host clients are told to connect to.
+     */
+    public String advertisedHost() {
+        return advertisedHost;
+    }
+
+    /**
+     * @return the port clients are told, 0 meaning the bound port.
+     */
+    public int advertisedPort() {
+        return advertisedPort;
+    }
+
+    public Path logDir() {
+        return logDir;
+    }
+
+    /**
+     * @return the topic-level configuration of a topic without overrides.
+     */
+    public LogConfig defaultLogConfig() {
+        return defaultLogConfig;
+    }
+
+    public long retentionCheckIntervalMs() {
+        return retentionCheckIntervalMs;
+    }
+
+    public long flushSchedulerIntervalMs() {
+        return flushSchedulerIntervalMs;
+    }
+
+    public long checkpointIntervalMs() {
+        return checkpointIntervalMs;
+    }
+
+    public long minFreeBytes() {
+        return minFreeBytes;
+    }
+
+    public int numPartitions() {
+        return numPartitions;
+    }
+
+    public int defaultReplicationFactor() {
+        return defaultReplicationFactor;
+    }
+
+    public int minInSyncReplicas() {
+        return minInSyncReplicas;
+    }
+
+    public boolean autoCreateTopics() {
+        return autoCreateTopics;
+    }
+
+    public boolean deleteTopicEnable() {
+        return deleteTopicEnable;
+    }
+
+    public int socketSendBufferBytes() {
+        return socketSendBufferBytes;
+    }
+
+    public int socketReceiveBufferBytes() {
+        return socketReceiveBufferBytes;
+    }
+
+    public int socketRequestMaxBytes() {
+        return socketRequestMaxBytes;
+    }
+
+    public int numNetworkThreads() {
+        return numNetworkThreads;
+    }
+
+    public int numIoThreads() {
+        return numIoThreads;
+    }
+
+    public long connectionsMaxIdleMs() {
+        return connectionsMaxIdleMs;
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    private long retentionMs() {
+        if (props.containsKey(LOG_RETENTION_MS)) {
+            return longValue(LOG_RETENTION_MS, 0, -1, Long.MAX_VALUE);
+        }
+        if (props.containsKey(LOG_RETENTION_MINUTES)) {
+            final long minutes = longValue(LOG_RETENTION_MINUTES, 0, -1, Integer.MAX_VALUE);
+            return minutes < 0 ? -1 : minutes * 60_000L;
+        }
+        final long hours = longValue(LOG_RETENTION_HOURS, 168, -1, Integer.MAX_VALUE);
+        return hours < 0 ? -1 : hours * 3_600_000L;
+    }
+
+    private static String[] parseListener(final String key, final String value) {
+        final int scheme = value.indexOf("://");
+        final int colon = value.lastIndexOf(':');
+        if (value.contains(",") || scheme <= 0 || colon <= scheme + 2) {
+            throw invalid(key, value, "one listener PLAINTEXT://host:port");
+        }
+        final String protocol = value.substring(0, scheme);
+        if (!"PLAINTEXT".equals(protocol)) {
+            throw invalid(key, value, "security protocol PLAINTEXT (Keel has no TLS or SASL yet)");
+        }
+        final String host = value.substring(scheme + 3, colon);
+        final int port;
+        try {
+            port = Integer.parseInt(value.substring(colon + 1));
+        } catch (final NumberFormatException ex) {
+            throw invalid(key, value, "a port in [0, 65535]");
+        }
+        if (port < 0 || port > 65_535) {
+            throw invalid(key, value, "a port in [0, 65535]");
+        }
+        return new String[] {host, Integer.toString(port)};
+    }
+
+    private boolean booleanValue(final String key, final boolean defaultValue) {
+        final String raw = props.get(key);
+        if (raw == null) {
+            return defaultValue;
+        }
+        final String value = raw.trim().toLowerCase(Locale.ROOT);
+        if (!"true".equals(value) && !"false".equals(value)) {
+            throw invalid(key, raw, "true or false");
+        }
+        return "true".equals(value);
+    }
+
+    private long longValue(final String key, final long defaultValue, final long min, final long max) {
+        final String raw = props.get(key);
+        if (raw == null) {
+            return defaultValue;
+        }
+        final long value;
+        try {
+            value = Long.parseLong(raw.trim());
+        } catch (final NumberFormatException ex) {
+            throw invalid(key, raw, "an integer in [" + min + ", " + max + "]");
+        }
+        if (value < min || value > max) {
+            throw invalid(key, raw, "[" + min + ", " + max + "]");
+        }
+        return value;
+    }
+
+    private static IllegalArgumentException invalid(final String key, final String value, final String allowed) {
+        return new IllegalArgumentException("Invalid value " + value + " for configuration " + key + ": allowed "
+            + allowed);
+    }
+
+    @Override
+    public String toString() {
+        return "KeelConfig" + props;
+    }
+}

@@ -1,0 +1,107 @@
+package keel.server.protocol;
+
+import java.util.concurrent.Executor;
+import java.util.function.IntSupplier;
+
+import keel.replication.DelayedOperationPurgatory;
+import keel.server.metadata.ProducerIdManager;
+import keel.server.metadata.TopicManager;
+
+/**
+ * What the protocol layer runs requests against, composed by the broker: topics and partitions, producer ids, the
+ * purgatories of parked produce and fetch requests, the executor for work that may block, and the broker's identity.
+ * Immutable holder; the services themselves are thread-safe.
+ */
+public final class BrokerServices {
+    private final TopicManager topics;
+    private final ProducerIdManager producerIds;
+    private final DelayedOperationPurgatory producePurgatory;
+    private final DelayedOperationPurgatory fetchPurgatory;
+    private final Executor blockingExecutor;
+    private final String clusterId;
+    private final String advertisedHost;
+    private final IntSupplier advertisedPort;
+    private final boolean autoCreateTopics;
+    private final boolean deleteTopicEnable;
+    private final java.util.Map<String, String> brokerConfigs;
+
+    /**
+     * @param topics           topics and partitions.
+     * @param producerIds      producer id allocation.
+     * @param producePurgatory parked acks=all produce requests.
+     * @param fetchPurgatory   parked long-poll fetch requests.
+     * @param blockingExecutor runs requests that may block (topic changes, fsyncs).
+     * @param clusterId        the cluster id.
+     * @param advertisedHost   the host clients are told.
+     * @param advertisedPort   the port clients are told (the bound port once known).
+     * @param autoCreateTopics auto.create.topics.enable.
+     * @param deleteTopicEnable delete.topic.enable.
+     * @param brokerConfigs    the broker's configuration, for DescribeConfigs of the broker resource.
+     */
+    public BrokerServices(final TopicManager topics, final ProducerIdManager producerIds,
+                          final DelayedOperationPurgatory producePurgatory,
+                          final DelayedOperationPurgatory fetchPurgatory, final Executor blockingExecutor,
+                          final String clusterId, final String advertisedHost, final IntSupplier advertisedPort,
+                          final boolean autoCreateTopics, final boolean deleteTopicEnable,
+                          final java.util.Map<String, String> brokerConfigs) {
+        this.topics = topics;
+        this.producerIds = producerIds;
+        this.producePurgatory = producePurgatory;
+        this.fetchPurgatory = fetchPurgatory;
+        this.blockingExecutor = blockingExecutor;
+        this.clusterId = clusterId;
+        this.advertisedHost = advertisedHost;
+        this.advertisedPort = advertisedPort;
+        this.autoCreateTopics = autoCreateTopics;
+        this.deleteTopicEnable = deleteTopicEnable;
+        this.brokerConfigs = brokerConfigs;
+    }
+
+    TopicManager topics() {
+        return topics;
+    }
+
+    ProducerIdManager producerIds() {
+        return producerIds;
+    }
+
+    DelayedOperationPurgatory producePurgatory() {
+        return producePurgatory;
+    }
+
+    DelayedOperationPurgatory fetchPurgatory() {
+        return fetchPurgatory;
+    }
+
+    Executor blockingExecutor() {
+        return blockingExecutor;
+    }
+
+    String clusterId() {
+        return clusterId;
+    }
+
+    String advertisedHost() {
+        return advertisedHost;
+    }
+
+    int advertisedPort() {
+        return advertisedPort.getAsInt();
+    }
+
+    boolean autoCreateTopics() {
+        return autoCreateTopics;
+    }
+
+    boolean deleteTopicEnable() {
+        return deleteTopicEnable;
+    }
+
+    java.util.Map<String, String> brokerConfigs() {
+        return brokerConfigs;
+    }
+
+    int brokerId() {
+        return topics.brokerId();
+    }
+}

@@ -1,0 +1,69 @@
+package keel.server.protocol;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import keel.replication.Partition;
+import keel.server.metadata.TopicManager;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * Fetch for consumers: reads whole batches below the high watermark as file regions sent zero-copy, within the
+ * per-partition and total byte limits (the first batch even if larger, KIP-74). When fewer than {@code min.bytes}
+ * are available it parks the request in the fetch purgatory (no thread held) until enough data arrives or
+ * {@code max.wait.ms} passes, and reads again then. Fetch sessions (KIP-227) are declined: every response carries
+ * session id 0, so clients send full fetches. Thread-safe.
+ */
+final class FetchApi {
+    /** Kafka's FETCH_SESSION_ID_NOT_FOUND: an incremental fetch for a session Keel never created. */
+    private static final short FIRST_TOPIC_ID_VERSION = 13;
+
+    private final BrokerServices services;
+
+    FetchApi(final BrokerServices services) {
+        this.services = services;
+    }
+
+    void handle(final RequestContext context, final ApiMessage body) {
+        final FetchRequestData request = (FetchRequestData) body;
+        if (request.sessionId() != 0) {
+            context.respond(new FetchResponseData().setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code())
+                .setSessionId(0));
+            return;
+        }
+        final FetchState state = new FetchState(context, request);
+        final boolean byId = context.version() >= FIRST_TOPIC_ID_VERSION;
+        final List<Object> keys = new ArrayList<>();
+        for (final FetchRequestData.FetchTopic topicRequest : request.topics()) {
+            final TopicManager.Topic topic = byId ? services.topics().topic(Ids.fromKafka(topicRequest.topicId()))
+                : services.topics().topic(topicRequest.topic());
+            final FetchResponseData.FetchableTopicResponse topicResponse = state.addTopic(topicRequest, byId);
+            for (final FetchRequestData.FetchPartition partitionRequest : topicRequest.partitions()) {
+                final Partition partition = topic == null ? null : topic.partition(partitionRequest.partition());
+                short error = Errors.NONE.code();
+                if (partition == null) {
+                    error = topic == null && byId ? Errors.UNKNOWN_TOPIC_ID.code()
+                        : Errors.UNKNOWN_TOPIC_OR_PARTITION.code();
+                } else if (partitionRequest.currentLeaderEpoch() > partition.leaderEpoch()) {
+                    error = Errors.UNKNOWN_LEADER_EPOCH.code();
+                } else if (partitionRequest.currentLeaderEpoch() >= 0
+                    && partitionRequest.currentLeaderEpoch() < partition.leaderEpoch()) {
+                    error = Errors.FENCED_LEADER_EPOCH.code();
+                } else if (!keys.contains(partition)) {
+                    keys.add(partition);
+                }
+                state.addPartition(topicResponse, partitionRequest, partition, error);
+            }
+        }
+        final int bytes = state.read();
+        if (request.maxWaitMs() <= 0 || bytes >= request.minBytes() || state.hasError() || keys.isEmpty()) {
+            state.respond();
+            return;
+        }
+        state.release();
+        services.fetchPurgatory().tryCompleteElseWatch(new DelayedFetch(request.maxWaitMs(), state), keys);
+    }
+}

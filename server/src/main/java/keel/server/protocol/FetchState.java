@@ -1,0 +1,157 @@
+package keel.server.protocol;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import keel.log.ErrorCode;
+import keel.log.ReadResult;
+import keel.replication.Partition;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
+import org.apache.kafka.common.message.FetchResponseData.PartitionData;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+
+/**
+ * The partitions of one fetch request, their read positions and limits, and the response being built. Reading
+ * fills each partition's records with a {@link FileRegionRecords} holding a segment reservation; the response
+ * releases them once written. Confined to one thread at a time (the request thread, then the completing one).
+ */
+final class FetchState {
+    private final RequestContext context;
+    private final FetchRequestData request;
+    private final FetchResponseData response = new FetchResponseData().setSessionId(0);
+    private final List<Entry> entries = new ArrayList<>();
+    private final List<ReadResult> reads = new ArrayList<>();
+    private boolean error;
+
+    /** One requested partition. */
+    private static final class Entry {
+        private final Partition partition;
+        private final long fetchOffset;
+        private final int maxBytes;
+        private final PartitionData response;
+
+        Entry(final Partition partition, final long fetchOffset, final int maxBytes, final PartitionData response) {
+            this.partition = partition;
+            this.fetchOffset = fetchOffset;
+            this.maxBytes = maxBytes;
+            this.response = response;
+        }
+    }
+
+    FetchState(final RequestContext context, final FetchRequestData request) {
+        this.context = context;
+        this.request = request;
+    }
+
+    FetchableTopicResponse addTopic(final FetchRequestData.FetchTopic topic, final boolean byId) {
+        final FetchableTopicResponse topicResponse = new FetchableTopicResponse();
+        if (byId) {
+            topicResponse.setTopicId(topic.topicId());
+        } else {
+            topicResponse.setTopic(topic.topic());
+        }
+        response.responses().add(topicResponse);
+        return topicResponse;
+    }
+
+    void addPartition(final FetchableTopicResponse topic, final FetchRequestData.FetchPartition partitionRequest,
+                      final Partition partition, final short errorCode) {
+        final PartitionData partitionResponse = new PartitionData().setPartitionIndex(partitionRequest.partition())
+            .setErrorCode(errorCode).setRecords(MemoryRecords.EMPTY);
+        topic.partitions().add(partitionResponse);
+        if (errorCode != 0) {
+            error = true;
+            partitionResponse.setHighWatermark(-1).setLastStableOffset(-1).setLogStartOffset(-1);
+            return;
+        }
+        entries.add(new Entry(partition, partitionRequest.fetchOffset(), partitionRequest.partitionMaxBytes(),
+            partitionResponse));
+    }
+
+    boolean hasError() {
+        return error;
+    }
+
+    /**
+     * Reads every partition within the limits.
+     *
+     * @return the bytes read.
+     */
+    int read() {
+        release();
+        int remaining = context.version() >= 3 ? request.maxBytes() : Integer.MAX_VALUE;
+        boolean minOneBatch = true;
+        int total = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            final Entry entry = entries.get(i);
+            final ReadResult read = new ReadResult();
+            final int code = entry.partition.readCommitted(entry.fetchOffset, Math.max(0, Math.min(entry.maxBytes,
+                remaining)), minOneBatch, read);
+            final long highWatermark = entry.partition.highWatermark();
+            entry.response.setHighWatermark(highWatermark).setLastStableOffset(highWatermark)
+                .setLogStartOffset(entry.partition.log().logStartOffset());
+            if (code != ErrorCode.NONE) {
+                error = true;
+                read.release();
+                entry.response.setErrorCode((short) code).setRecords(MemoryRecords.EMPTY);
+            } else if (read.sizeInBytes() > 0) {
+                reads.add(read);
+                entry.response.setErrorCode((short) 0).setRecords(new FileRegionRecords(read));
+                remaining -= read.sizeInBytes();
+                total += read.sizeInBytes();
+                minOneBatch = false;
+            } else {
+                read.release();
+                entry.response.setErrorCode((short) 0).setRecords(MemoryRecords.EMPTY);
+            }
+        }
+        return total;
+    }
+
+    /**
+     * @param scratch a result to read into (released again).
+     * @return true when the request can be answered now: min.bytes available, or a partition gone or out of range.
+     */
+    boolean canComplete(final ReadResult scratch) {
+        long available = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            final Entry entry = entries.get(i);
+            if (entry.partition.log().isClosed()) {
+                return true;
+            }
+            if (entry.partition.highWatermark() <= entry.fetchOffset) {
+                continue;
+            }
+            final int code = entry.partition.readCommitted(entry.fetchOffset, entry.maxBytes, true, scratch);
+            available += scratch.sizeInBytes();
+            scratch.release();
+            if (code != ErrorCode.NONE || available >= request.minBytes()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void respond() {
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).partition.log().isClosed()) {
+                entries.get(i).response.setErrorCode(org.apache.kafka.common.protocol.Errors.NOT_LEADER_OR_FOLLOWER
+                    .code()).setRecords(MemoryRecords.EMPTY);
+            }
+        }
+        context.respond(response, new ArrayList<>(reads), context.version());
+        reads.clear();
+    }
+
+    void release() {
+        for (int i = 0; i < reads.size(); i++) {
+            reads.get(i).release();
+        }
+        reads.clear();
+        for (int i = 0; i < entries.size(); i++) {
+            entries.get(i).response.setRecords(MemoryRecords.EMPTY);
+        }
+    }
+}
