@@ -16,12 +16,13 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import keel.log.LogConfig;
+import keel.server.network.NetworkConfig;
 
 /**
  * The broker's configuration, with Apache Kafka's key names wherever the concept is the same. Immutable and
  * validated once at construction: a bad value fails with the key, the value and the allowed range (never a silent
- * clamp); keys the broker does not know are kept in {@link #unknownKeys()} so that startup can report them.
- * Thread-safe.
+ * clamp). The network layer's keys are validated by {@link NetworkConfig}. Keys the broker does not know are kept
+ * in {@link #unknownKeys()} so that startup can report them. Thread-safe.
  */
 public final class KeelConfig {
     public static final String BROKER_ID = "broker.id";
@@ -53,13 +54,7 @@ public final class KeelConfig {
     public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
     public static final String DELETE_TOPIC_ENABLE = "delete.topic.enable";
     public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
-    public static final String SOCKET_SEND_BUFFER_BYTES = "socket.send.buffer.bytes";
-    public static final String SOCKET_RECEIVE_BUFFER_BYTES = "socket.receive.buffer.bytes";
-    public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
-    public static final String NUM_NETWORK_THREADS = "num.network.threads";
     public static final String NUM_IO_THREADS = "num.io.threads";
-    public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
-    public static final String MAX_CONNECTIONS = "max.connections";
 
     private static final Set<String> KNOWN = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
         BROKER_ID, NODE_ID, LISTENERS, ADVERTISED_LISTENERS, LOG_DIRS, LOG_DIR, LOG_SEGMENT_BYTES, LOG_ROLL_MS,
@@ -68,8 +63,7 @@ public final class KeelConfig {
         LOG_FLUSH_SCHEDULER_INTERVAL_MS, LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, LOG_INDEX_INTERVAL_BYTES,
         LOG_INDEX_SIZE_MAX_BYTES, LOG_MESSAGE_TIMESTAMP_TYPE, LOG_CLEANUP_POLICY, LOG_DIR_MIN_FREE_BYTES,
         NUM_PARTITIONS, DEFAULT_REPLICATION_FACTOR, MIN_INSYNC_REPLICAS, AUTO_CREATE_TOPICS_ENABLE,
-        DELETE_TOPIC_ENABLE, MESSAGE_MAX_BYTES, SOCKET_SEND_BUFFER_BYTES, SOCKET_RECEIVE_BUFFER_BYTES,
-        SOCKET_REQUEST_MAX_BYTES, NUM_NETWORK_THREADS, NUM_IO_THREADS, CONNECTIONS_MAX_IDLE_MS, MAX_CONNECTIONS)));
+        DELETE_TOPIC_ENABLE, MESSAGE_MAX_BYTES, NUM_IO_THREADS)));
 
     private final Map<String, String> props;
     private final int brokerId;
@@ -88,13 +82,8 @@ public final class KeelConfig {
     private final int minInSyncReplicas;
     private final boolean autoCreateTopics;
     private final boolean deleteTopicEnable;
-    private final int socketSendBufferBytes;
-    private final int socketReceiveBufferBytes;
-    private final int socketRequestMaxBytes;
-    private final int numNetworkThreads;
     private final int numIoThreads;
-    private final long connectionsMaxIdleMs;
-    private final int maxConnections;
+    private final NetworkConfig networkConfig;
 
     private KeelConfig(final Map<String, String> raw) {
         this.props = Collections.unmodifiableMap(new LinkedHashMap<>(raw));
@@ -172,13 +161,8 @@ public final class KeelConfig {
         minInSyncReplicas = (int) longValue(MIN_INSYNC_REPLICAS, 1, 1, Short.MAX_VALUE);
         autoCreateTopics = booleanValue(AUTO_CREATE_TOPICS_ENABLE, true);
         deleteTopicEnable = booleanValue(DELETE_TOPIC_ENABLE, true);
-        socketSendBufferBytes = (int) longValue(SOCKET_SEND_BUFFER_BYTES, 102_400, -1, Integer.MAX_VALUE);
-        socketReceiveBufferBytes = (int) longValue(SOCKET_RECEIVE_BUFFER_BYTES, 102_400, -1, Integer.MAX_VALUE);
-        socketRequestMaxBytes = (int) longValue(SOCKET_REQUEST_MAX_BYTES, 104_857_600, 1, Integer.MAX_VALUE);
-        numNetworkThreads = (int) longValue(NUM_NETWORK_THREADS, 3, 1, 256);
         numIoThreads = (int) longValue(NUM_IO_THREADS, 8, 1, 256);
-        connectionsMaxIdleMs = longValue(CONNECTIONS_MAX_IDLE_MS, 600_000L, -1, Long.MAX_VALUE);
-        maxConnections = (int) longValue(MAX_CONNECTIONS, Integer.MAX_VALUE, 0, Integer.MAX_VALUE);
+        networkConfig = NetworkConfig.fromMap(props);
     }
 
     /**
@@ -215,7 +199,9 @@ public final class KeelConfig {
      * @return every key this configuration knows.
      */
     public static Set<String> knownKeys() {
-        return KNOWN;
+        final Set<String> all = new TreeSet<>(KNOWN);
+        all.addAll(NetworkConfig.keys());
+        return all;
     }
 
     /**
@@ -224,6 +210,7 @@ public final class KeelConfig {
     public Set<String> unknownKeys() {
         final Set<String> unknown = new TreeSet<>(props.keySet());
         unknown.removeAll(KNOWN);
+        unknown.removeAll(NetworkConfig.keys());
         return unknown;
     }
 
@@ -313,32 +300,15 @@ public final class KeelConfig {
         return deleteTopicEnable;
     }
 
-    public int socketSendBufferBytes() {
-        return socketSendBufferBytes;
-    }
-
-    public int socketReceiveBufferBytes() {
-        return socketReceiveBufferBytes;
-    }
-
-    public int socketRequestMaxBytes() {
-        return socketRequestMaxBytes;
-    }
-
-    public int numNetworkThreads() {
-        return numNetworkThreads;
-    }
-
     public int numIoThreads() {
         return numIoThreads;
     }
 
-    public long connectionsMaxIdleMs() {
-        return connectionsMaxIdleMs;
-    }
-
-    public int maxConnections() {
-        return maxConnections;
+    /**
+     * @return the network layer's keys (listeners, socket.*, num.network.threads, connection limits).
+     */
+    public NetworkConfig networkConfig() {
+        return networkConfig;
     }
 
     private long retentionMs() {

@@ -1,0 +1,238 @@
+package keel.server;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import keel.log.LogConfig;
+import keel.log.LogManager;
+import keel.log.LogManagerOptions;
+import keel.replication.DelayedOperationPurgatory;
+import keel.server.metadata.MetaProperties;
+import keel.server.metadata.ProducerIdManager;
+import keel.server.metadata.TopicManager;
+import keel.server.network.SocketServer;
+import keel.server.protocol.BrokerServices;
+import keel.server.protocol.KafkaRequestHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node Kafka-compatible broker: the data directory's logs ({@link LogManager}), topics and partitions
+ * ({@link TopicManager}), the purgatories of parked requests, the protocol handler and the {@link SocketServer}.
+ *
+ * <p>Start: {@link #start(KeelConfig)}; stop: {@link #close()}, which answers parked requests, stops the network
+ * layer, and closes the logs cleanly (flush, trimmed files, the clean-shutdown marker). {@link #main} runs it in the
+ * foreground and closes it on SIGTERM. Thread-safe.
+ */
+public final class KeelServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KeelServer.class);
+
+    private final KeelConfig config;
+    private final LogManager logs;
+    private final TopicManager topics;
+    private final DelayedOperationPurgatory producePurgatory;
+    private final DelayedOperationPurgatory fetchPurgatory;
+    private final ExecutorService blockingExecutor;
+    private final SocketServer socketServer;
+    private final String clusterId;
+    private boolean closed;
+
+    private KeelServer(final KeelConfig config, final LogManager logs, final TopicManager topics,
+                       final DelayedOperationPurgatory producePurgatory,
+                       final DelayedOperationPurgatory fetchPurgatory, final ExecutorService blockingExecutor,
+                       final SocketServer socketServer, final String clusterId) {
+        this.config = config;
+        this.logs = logs;
+        this.topics = topics;
+        this.producePurgatory = producePurgatory;
+        this.fetchPurgatory = fetchPurgatory;
+        this.blockingExecutor = blockingExecutor;
+        this.socketServer = socketServer;
+        this.clusterId = clusterId;
+    }
+
+    /**
+     * Opens the data directory (recovering after a crash), loads the topics and starts listening.
+     *
+     * @param config the configuration.
+     * @return the running broker.
+     * @throws IOException if the data directory cannot be opened or the listener cannot be bound.
+     */
+    public static KeelServer start(final KeelConfig config) throws IOException {
+        for (final String key : config.unknownKeys()) {
+            LOG.warn("Ignoring unknown configuration key {}={}", key, config.originals().get(key));
+        }
+        final Path dataDir = config.logDir();
+        Files.createDirectories(dataDir);
+        final String clusterId = MetaProperties.readOrCreate(dataDir, config.brokerId());
+        final LogConfig defaults = config.defaultLogConfig();
+        final Map<String, LogConfig> topicConfigs = TopicManager.readLogConfigs(dataDir, defaults);
+        final LogManagerOptions options = LogManagerOptions.defaults()
+            .retentionCheckIntervalMs(config.retentionCheckIntervalMs())
+            .flushSchedulerIntervalMs(config.flushSchedulerIntervalMs())
+            .checkpointIntervalMs(config.checkpointIntervalMs())
+            .minFreeBytes(config.minFreeBytes())
+            .topicConfigs((topic, base) -> topicConfigs.getOrDefault(topic, base));
+        final LogManager logs = LogManager.open(dataDir, defaults, options);
+        final DelayedOperationPurgatory producePurgatory = new DelayedOperationPurgatory("produce");
+        final DelayedOperationPurgatory fetchPurgatory = new DelayedOperationPurgatory("fetch");
+        ExecutorService blocking = null;
+        try {
+            final TopicManager topics = TopicManager.load(logs, defaults, config.brokerId(), config.numPartitions(),
+                config.defaultReplicationFactor(), config.minInSyncReplicas(), partition -> {
+                    producePurgatory.checkAndComplete(partition);
+                    fetchPurgatory.checkAndComplete(partition);
+                });
+            final ProducerIdManager producerIds = ProducerIdManager.open(dataDir);
+            blocking = newBlockingExecutor(config.numIoThreads());
+            final AtomicInteger boundPort = new AtomicInteger(config.listenerPort());
+            final int advertisedPort = config.advertisedPort();
+            final Map<String, String> brokerConfigs = new LinkedHashMap<>(config.originals());
+            final BrokerServices services = new BrokerServices(topics, producerIds, producePurgatory, fetchPurgatory,
+                blocking, clusterId, config.advertisedHost(),
+                () -> advertisedPort != 0 ? advertisedPort : boundPort.get(), config.autoCreateTopics(),
+                config.deleteTopicEnable(), brokerConfigs);
+            final SocketServer socketServer = SocketServer.open(config.networkConfig(),
+                new KafkaRequestHandler(services));
+            boundPort.set(socketServer.boundPort());
+            LOG.info("Keel broker {} started: cluster {}, {} topics in {}, listening on port {}", config.brokerId(),
+                clusterId, topics.topics().size(), dataDir.toAbsolutePath().normalize(), socketServer.boundPort());
+            return new KeelServer(config, logs, topics, producePurgatory, fetchPurgatory, blocking, socketServer,
+                clusterId);
+        } catch (final IOException | RuntimeException ex) {
+            producePurgatory.close();
+            fetchPurgatory.close();
+            if (blocking != null) {
+                blocking.shutdownNow();
+            }
+            logs.close();
+            throw ex;
+        }
+    }
+
+    private static ExecutorService newBlockingExecutor(final int threads) {
+        final AtomicInteger count = new AtomicInteger();
+        final ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), runnable -> {
+                final Thread thread = new Thread(runnable, "keel-io-" + count.getAndIncrement());
+                thread.setDaemon(true);
+                return thread;
+            });
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
+    }
+
+    /**
+     * @return the port the listener is bound to.
+     */
+    public int boundPort() {
+        return socketServer.boundPort();
+    }
+
+    public KeelConfig config() {
+        return config;
+    }
+
+    public String clusterId() {
+        return clusterId;
+    }
+
+    /**
+     * @return the topics (for tests and embedders).
+     */
+    public TopicManager topics() {
+        return topics;
+    }
+
+    /**
+     * Shuts down cleanly: parked requests are answered, the blocking executor drains, the network layer closes every
+     * connection, and the logs close with the clean-shutdown marker. Idempotent.
+     *
+     * @throws IOException if the logs cannot be closed cleanly (the next start then recovers).
+     */
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("Keel broker {} shutting down", config.brokerId());
+        // 1. answer parked requests while connections are still open
+        producePurgatory.close();
+        fetchPurgatory.close();
+        // 2. let running admin requests finish
+        blockingExecutor.shutdown();
+        try {
+            if (!blockingExecutor.awaitTermination(30, TimeUnit.SECONDS)) {
+                blockingExecutor.shutdownNow();
+            }
+        } catch (final InterruptedException ex) {
+            blockingExecutor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        // 3. stop the network layer: no request reaches the logs any more
+        socketServer.close();
+        // 4. flush, trim, checkpoints and the clean-shutdown marker
+        logs.close();
+        LOG.info("Keel broker {} shut down cleanly", config.brokerId());
+    }
+
+    /**
+     * Runs the broker in the foreground: {@code CONFIG [--override key=value]...}. SIGTERM (or Ctrl-C) shuts it
+     * down cleanly. Exits with 1 on a bad configuration or a failed start, 2 on bad arguments.
+     *
+     * @param args the properties file, then overrides.
+     */
+    public static void main(final String[] args) {
+        final PrintStream err = System.err;
+        if (args.length < 1 || args[0].startsWith("-")) {
+            err.println("Usage: keel-server.sh CONFIG [--override key=value]...");
+            System.exit(2);
+        }
+        final Map<String, String> overrides = new LinkedHashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            final String value = "--override".equals(args[i]) && i + 1 < args.length ? args[++i] : null;
+            final int eq = value == null ? -1 : value.indexOf('=');
+            if (eq <= 0) {
+                err.println("keel-server: expected --override key=value, got " + String.join(" ",
+                    java.util.Arrays.copyOfRange(args, i, args.length)));
+                System.exit(2);
+            }
+            overrides.put(value.substring(0, eq).trim(), value.substring(eq + 1).trim());
+        }
+        final KeelServer server;
+        try {
+            server = start(KeelConfig.load(Path.of(args[0]), overrides));
+        } catch (final IllegalArgumentException | IOException ex) {
+            err.println("keel-server: cannot start: " + ex.getMessage());
+            LOG.error("Startup failed", ex);
+            System.exit(1);
+            return;
+        }
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (final IOException | RuntimeException ex) {
+                LOG.error("Shutdown was not clean; the next start recovers the logs", ex);
+            } finally {
+                stopped.countDown();
+            }
+        }, "keel-shutdown"));
+        try {
+            stopped.await();
+        } catch (final InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
