@@ -14,6 +14,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -170,7 +171,7 @@ class ProduceConsumeTest {
             assertArrayEquals(bytes("second"), records.get(0).value());
             assertTrue(elapsedMs < 20_000, "poll waited " + elapsedMs + " ms, the whole fetch.max.wait.ms");
             // the consumer's next fetch is parked now, and its close request queues behind it on the connection
-            consumer.close(Duration.ZERO);
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
         }
     }
 

@@ -1,0 +1,64 @@
+package keel.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+class KeelConfigTest {
+    @Test
+    void shouldTakeKafkaDefaultsWhenNothingIsSet() {
+        final KeelConfig config = KeelConfig.fromMap(Map.of());
+
+        assertEquals(0, config.brokerId());
+        assertEquals(9092, config.listenerPort());
+        assertEquals(Path.of("./data"), config.logDir());
+        assertEquals(168L * 3_600_000L, config.defaultLogConfig().retentionMs());
+        assertEquals(1, config.numPartitions());
+    }
+
+    @Test
+    void shouldNameKeyValueAndRangeWhenValueIsOutOfRange() {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> KeelConfig.fromMap(Map.of("num.partitions", "0")));
+
+        assertEquals("Invalid value 0 for configuration num.partitions: allowed [1, 1000000]", ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseSeveralLogDirectories() {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> KeelConfig.fromMap(Map.of("log.dirs", "/a,/b")));
+
+        assertEquals("Invalid value /a,/b for configuration log.dirs: allowed one directory (Keel does not support "
+            + "several log directories yet)", ex.getMessage());
+    }
+
+    @Test
+    void shouldReportUnknownKeysWhenGiven() {
+        final KeelConfig config = KeelConfig.fromMap(Map.of("zookeeper.connect", "localhost:2181",
+            "socket.request.max.bytes", "1000", "log.retention.hours", "1"));
+
+        assertEquals(Set.of("zookeeper.connect"), config.unknownKeys());
+    }
+
+    @Test
+    void shouldPreferRetentionMsOverHoursWhenBothAreSet() {
+        final KeelConfig config = KeelConfig.fromMap(Map.of("log.retention.ms", "5000", "log.retention.hours", "1"));
+
+        assertEquals(5000L, config.defaultLogConfig().retentionMs());
+    }
+
+    @Test
+    void shouldRefuseCompactionAsDefaultCleanupPolicy() {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> KeelConfig.fromMap(Map.of("log.cleanup.policy", "compact")));
+
+        assertEquals("Invalid value compact for configuration log.cleanup.policy: allowed [delete] (Keel has no log "
+            + "compaction)", ex.getMessage());
+    }
+}
