@@ -38,6 +38,9 @@ final class PartitionAdminApi {
     /** ListOffsets: latest tiered offset (KIP-1005); Keel has no tiered storage. */
     private static final long LATEST_TIERED_TIMESTAMP = -5L;
 
+    /** ListOffsets v4 and later carry the leader epoch of the offset. */
+    private static final short FIRST_LEADER_EPOCH_VERSION = 4;
+
     private final BrokerServices services;
 
     PartitionAdminApi(final BrokerServices services) {
@@ -67,6 +70,9 @@ final class PartitionAdminApi {
                     continue;
                 }
                 listOffset(partition, p.timestamp(), found, result);
+                if (context.version() < FIRST_LEADER_EPOCH_VERSION) {
+                    result.setLeaderEpoch(-1);
+                }
             }
         }
         context.respond(response);

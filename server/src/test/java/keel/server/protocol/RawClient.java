@@ -8,6 +8,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.MessageUtil;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestHeader;
@@ -37,6 +40,19 @@ final class RawClient implements AutoCloseable {
         final RequestHeader header = new RequestHeader(request.apiKey(), request.version(), "raw-client",
             ++correlationId);
         writeFrame(request.serializeWithHeader(header));
+        return AbstractResponse.parseResponse(ByteBuffer.wrap(readFrame()), header);
+    }
+
+    /**
+     * Sends a request body of any version, as kafka-clients' generated classes write it, and reads its response.
+     */
+    AbstractResponse send(final ApiKeys api, final short version, final ApiMessage body) throws IOException {
+        final RequestHeader header = new RequestHeader(api, version, "raw-client", ++correlationId);
+        final ByteBuffer head = MessageUtil.toByteBufferAccessor(header.data(), header.headerVersion()).buffer();
+        final ByteBuffer rest = MessageUtil.toByteBufferAccessor(body, version).buffer();
+        final ByteBuffer frame = ByteBuffer.allocate(head.remaining() + rest.remaining());
+        frame.put(head).put(rest).flip();
+        writeFrame(frame);
         return AbstractResponse.parseResponse(ByteBuffer.wrap(readFrame()), header);
     }
 
