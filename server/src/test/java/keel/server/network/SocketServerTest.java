@@ -99,7 +99,7 @@ class SocketServerTest {
         completer.join();
 
         assertEquals("later", client.readString());
-        await(() -> handler.sends.get(0).releases.get() == 1, WAIT_MS, () -> "release of the written response");
+        await(() -> handler.firstSend().releases.get() == 1, WAIT_MS, () -> "release of the written response");
     }
 
     @Test
@@ -378,7 +378,7 @@ class SocketServerTest {
 
         assertEquals("1", client.readString());
         assertTrue(client.awaitClosedByServer());
-        await(() -> handler.sends.get(0).releases.get() == 1, WAIT_MS, () -> "the unsent response released");
+        await(() -> handler.firstSend().releases.get() == 1, WAIT_MS, () -> "the unsent response released");
         assertEquals(1, server.connectionsClosed());
     }
 
@@ -433,7 +433,7 @@ class SocketServerTest {
         server.close();
 
         assertEquals(1, big.releases.get());
-        assertEquals(1, handler.sends.get(0).releases.get());
+        assertEquals(1, handler.firstSend().releases.get());
         assertEquals(2, handler.disconnects.size());
         assertEquals(0, server.networkThreadsAlive());
         assertEquals(0, server.openConnections());
