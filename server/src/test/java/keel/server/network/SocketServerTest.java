@@ -314,6 +314,31 @@ class SocketServerTest {
     }
 
     @Test
+    void shouldResumePartialWritesUntilResponseComplete() throws Exception {
+        final TestHandler handler = TestHandler.parking();
+        final SocketServer server = start(handler);
+        final TestClient client = connect(server);
+        client.send("big");
+        client.send("after");
+        final TestSend big = TestSend.generated(8 * 1024 * 1024);
+        handler.nextParked().respond(big);
+        final NetworkRequest after = handler.nextParked();
+        after.respond(handler.echoOf(after));
+
+        final byte[] payload = client.readFrame();
+
+        assertEquals(8 * 1024 * 1024, payload.length);
+        for (int i = 0; i < payload.length; i++) {
+            if (payload[i] != (byte) i) {
+                throw new AssertionError("byte " + i + " is " + payload[i]);
+            }
+        }
+        assertEquals("after", client.readString());
+        await(() -> big.releases.get() == 1, WAIT_MS, () -> "the big response released after writing");
+        await(() -> server.bytesOut() == 4 + 8 * 1024 * 1024 + 4 + 5, WAIT_MS, () -> "bytesOut");
+    }
+
+    @Test
     void shouldReleasePartiallyWrittenResponseWhenClientDisconnects() throws Exception {
         final TestHandler handler = TestHandler.parking();
         final SocketServer server = start(handler);
