@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,66 @@ class SocketServerTest {
         assertEquals("one", client.readString());
         assertEquals("two", client.readString());
         assertEquals("three", client.readString());
+    }
+
+    @Test
+    void shouldWriteResponsesInOrderWhenManyThreadsCompleteConcurrently() throws Exception {
+        final TestHandler handler = TestHandler.parking();
+        final SocketServer server = start(handler, NetworkConfig.MAX_INFLIGHT_REQUESTS_PER_CONNECTION_CONFIG, 16);
+        final int connections = 4;
+        final int perConnection = 2000;
+        final List<TestClient> clients = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            final TestClient client = connect(server);
+            clients.add(client);
+            final ByteArrayOutputStream all = new ByteArrayOutputStream();
+            for (int i = 0; i < perConnection; i++) {
+                all.write(frame(bytes(c + ":" + i)));
+            }
+            client.sendRaw(all.toByteArray());
+        }
+        // each completer takes what is parked (up to 8) and answers it newest first: completions run out of order
+        // and race each other on the completion stacks
+        final List<Thread> completers = new ArrayList<>();
+        final int total = connections * perConnection;
+        final AtomicInteger answered = new AtomicInteger();
+        for (int t = 0; t < 4; t++) {
+            final Thread completer = new Thread(() -> {
+                final List<NetworkRequest> batch = new ArrayList<>();
+                try {
+                    while (answered.get() < total) {
+                        final NetworkRequest first = handler.pollParked(10);
+                        if (first == null) {
+                            continue;
+                        }
+                        batch.add(first);
+                        NetworkRequest next;
+                        while (batch.size() < 8 && (next = handler.pollParked(0)) != null) {
+                            batch.add(next);
+                        }
+                        for (int i = batch.size() - 1; i >= 0; i--) {
+                            batch.get(i).respond(handler.echoOf(batch.get(i)));
+                        }
+                        answered.addAndGet(batch.size());
+                        batch.clear();
+                    }
+                } catch (final InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            completer.start();
+            completers.add(completer);
+        }
+
+        for (int c = 0; c < connections; c++) {
+            for (int i = 0; i < perConnection; i++) {
+                assertEquals(c + ":" + i, clients.get(c).readString());
+            }
+        }
+        for (final Thread completer : completers) {
+            completer.join();
+        }
+        assertEquals(total, server.requestsReceived());
     }
 
     @Test

@@ -106,6 +106,13 @@ final class TestHandler implements RequestHandler {
         return sends.peek();
     }
 
+    /**
+     * @return the next parked request, or null after waiting {@code timeoutMs}.
+     */
+    NetworkRequest pollParked(final long timeoutMs) throws InterruptedException {
+        return parked.poll(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
     int parkedCount() {
         return parked.size();
     }
