@@ -1,7 +1,9 @@
 package keel.server.protocol;
 
 import java.util.ArrayList;
-import java.util.List;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 
 import keel.replication.Partition;
 import keel.server.metadata.TopicManager;
@@ -18,7 +20,7 @@ import org.apache.kafka.common.protocol.Errors;
  * session id 0, so clients send full fetches. Thread-safe.
  */
 final class FetchApi {
-    /** Kafka's FETCH_SESSION_ID_NOT_FOUND: an incremental fetch for a session Keel never created. */
+    /** Fetch v13 and later name topics by id only. */
     private static final short FIRST_TOPIC_ID_VERSION = 13;
 
     private final BrokerServices services;
@@ -36,7 +38,8 @@ final class FetchApi {
         }
         final FetchState state = new FetchState(context, request);
         final boolean byId = context.version() >= FIRST_TOPIC_ID_VERSION;
-        final List<Object> keys = new ArrayList<>();
+        // identity: one watch per partition however often the request names it
+        final Set<Object> keys = Collections.newSetFromMap(new IdentityHashMap<>());
         for (final FetchRequestData.FetchTopic topicRequest : request.topics()) {
             final TopicManager.Topic topic = byId ? services.topics().topic(Ids.fromKafka(topicRequest.topicId()))
                 : services.topics().topic(topicRequest.topic());
@@ -52,7 +55,7 @@ final class FetchApi {
                 } else if (partitionRequest.currentLeaderEpoch() >= 0
                     && partitionRequest.currentLeaderEpoch() < partition.leaderEpoch()) {
                     error = Errors.FENCED_LEADER_EPOCH.code();
-                } else if (!keys.contains(partition)) {
+                } else {
                     keys.add(partition);
                 }
                 state.addPartition(topicResponse, partitionRequest, partition, error);
@@ -64,6 +67,7 @@ final class FetchApi {
             return;
         }
         state.release();
-        services.fetchPurgatory().tryCompleteElseWatch(new DelayedFetch(request.maxWaitMs(), state), keys);
+        services.fetchPurgatory().tryCompleteElseWatch(new DelayedFetch(request.maxWaitMs(), state),
+            new ArrayList<>(keys));
     }
 }
