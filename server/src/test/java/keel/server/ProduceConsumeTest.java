@@ -121,6 +121,22 @@ class ProduceConsumeTest {
         produceAndReadBack("acks-zero", Map.of("acks", "0", "enable.idempotence", "false"), 200);
     }
 
+    @Test
+    void shouldReadEverythingWhenConsumerIsolationIsReadCommitted() throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = producer(Map.of())) {
+            for (int i = 0; i < 50; i++) {
+                producer.send(new ProducerRecord<>("read-committed", 0, null, bytes("value-" + i)));
+            }
+            producer.flush();
+        }
+
+        final List<ConsumerRecord<byte[], byte[]>> records = readAll("read-committed", 50,
+            Map.of("isolation.level", "read_committed"));
+
+        assertEquals(50, records.size());
+        assertArrayEquals(bytes("value-49"), records.get(49).value());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"gzip", "snappy", "lz4", "zstd"})
     void shouldServeCompressedBatchesWhenProducerCompresses(final String codec) throws Exception {
