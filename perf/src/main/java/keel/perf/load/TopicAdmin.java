@@ -64,6 +64,26 @@ public final class TopicAdmin {
         }
     }
 
+    /**
+     * Deletes a topic, so a long comparison does not fill the disk; servers that cannot delete keep it.
+     *
+     * @return true when the server accepted the deletion
+     */
+    public static boolean tryDeleteTopic(final String bootstrap, final String topic) {
+        final Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        try (Admin admin = Admin.create(props)) {
+            admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            return true;
+        } catch (final ExecutionException | TimeoutException | RuntimeException e) {
+            return false;
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private static int awaitLeaders(final Admin admin, final String topic)
         throws InterruptedException, TimeoutException {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MS);
