@@ -207,7 +207,7 @@ final class CompareCommand implements Callable<Integer> {
         return selected;
     }
 
-    private static void summarize(final PrintWriter out, final RunReport report, final Comparison comparison,
+    static void summarize(final PrintWriter out, final RunReport report, final Comparison comparison,
                                   final List<String> labels, final long[] peakRss) {
         for (final Comparison.Sample sample : comparison.samples()) {
             final Map<String, Object> entry = new LinkedHashMap<>();

@@ -59,11 +59,16 @@ final class EngineCommand implements Callable<Integer> {
         final CommandLine commandLine = spec.commandLine();
         ProducerOptions.check(commandLine, forks >= 0 && warmupIterations >= 0 && iterations >= 1,
             "--forks and --warmup-iterations must be >= 0 and --iterations >= 1");
-        final List<String> benchmarks = engineBenchmarks();
+        try {
+            java.util.regex.Pattern.compile(include);
+        } catch (final java.util.regex.PatternSyntaxException e) {
+            throw new CommandLine.ParameterException(commandLine, "--include is not a regex: include=" + include);
+        }
+        final List<String> benchmarks = engineBenchmarks(include);
         if (benchmarks.isEmpty()) {
-            commandLine.getErr().println("keel-perf engine: no JMH benchmarks named " + PACKAGE
-                + ".* on the classpath (none in any " + BENCHMARK_LIST + "); build the perf module with the engine "
-                + "benchmarks first");
+            commandLine.getErr().println("keel-perf engine: no JMH benchmarks named " + PACKAGE + ".*"
+                + (include.isEmpty() ? "" : " matching --include " + include) + " on the classpath (none in any "
+                + BENCHMARK_LIST + "); build the perf module with the engine benchmarks first");
             commandLine.getErr().flush();
             return KeelPerf.EXIT_FAILED;
         }
@@ -90,7 +95,8 @@ final class EngineCommand implements Callable<Integer> {
         return 0;
     }
 
-    static List<String> engineBenchmarks() throws IOException {
+    static List<String> engineBenchmarks(final String includeRegex) throws IOException {
+        final java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(includeRegex);
         final List<String> names = new ArrayList<>();
         final Enumeration<URL> lists = EngineCommand.class.getClassLoader().getResources(BENCHMARK_LIST);
         while (lists.hasMoreElements()) {
@@ -98,7 +104,7 @@ final class EngineCommand implements Callable<Integer> {
                 for (final String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                     // Each line of JMH's BenchmarkList is one benchmark method, its class's full name among its
                     // fields: a line mentioning the package is a benchmark of that package.
-                    if (line.contains(PACKAGE + ".")) {
+                    if (line.contains(PACKAGE + ".") && pattern.matcher(line).find()) {
                         names.add(line);
                     }
                 }

@@ -45,15 +45,21 @@ public final class ConsumeLoad {
         final List<TopicPartition> partitions = new ArrayList<>();
         final long available;
         try (KafkaConsumer<byte[], byte[]> probe = new KafkaConsumer<>(consumerProperties(spec, null))) {
-            final List<PartitionInfo> infos = probe.partitionsFor(spec.topic(), Duration.ofSeconds(30));
+            final List<PartitionInfo> infos;
+            try {
+                infos = probe.partitionsFor(spec.topic());
+            } catch (final org.apache.kafka.common.errors.TimeoutException e) {
+                throw new LoadException("server did not answer: bootstrap=" + spec.bootstrap() + " topic="
+                    + spec.topic() + " cause=" + e.getMessage(), e);
+            }
             if (infos == null || infos.isEmpty()) {
                 throw new LoadException("topic not found: topic=" + spec.topic() + " bootstrap=" + spec.bootstrap());
             }
             for (final PartitionInfo info : infos) {
                 partitions.add(new TopicPartition(info.topic(), info.partition()));
             }
-            final Map<TopicPartition, Long> begin = probe.beginningOffsets(partitions, Duration.ofSeconds(30));
-            final Map<TopicPartition, Long> end = probe.endOffsets(partitions, Duration.ofSeconds(30));
+            final Map<TopicPartition, Long> begin = probe.beginningOffsets(partitions);
+            final Map<TopicPartition, Long> end = probe.endOffsets(partitions);
             long sum = 0;
             for (final TopicPartition partition : partitions) {
                 sum += end.get(partition) - begin.get(partition);

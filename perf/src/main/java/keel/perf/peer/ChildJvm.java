@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,12 +97,15 @@ final class ChildJvm {
      */
     static void awaitReady(final String name, final Process process, final String bootstrap, final Path outputFile,
                            final long timeoutMs) throws InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        // Wait for the listener with plain connects first: an Admin client polling a closed port logs a warning
+        // per attempt.
+        awaitListening(name, process, bootstrap, outputFile, deadline, timeoutMs);
         final Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
         props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "200");
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         String last = "no answer";
         try (Admin admin = Admin.create(props)) {
             while (System.nanoTime() - deadline < 0) {
@@ -125,6 +129,29 @@ final class ChildJvm {
         process.destroyForcibly();
         throw new ServerStartException(name + " did not answer: timeoutMs=" + timeoutMs + " bootstrap=" + bootstrap
             + " last=" + last + " output=" + outputFile + " tail=" + tail(outputFile));
+    }
+
+    private static void awaitListening(final String name, final Process process, final String bootstrap,
+                                       final Path outputFile, final long deadline, final long timeoutMs)
+        throws InterruptedException {
+        final int colon = bootstrap.lastIndexOf(':');
+        final InetSocketAddress address = new InetSocketAddress(bootstrap.substring(0, colon),
+            Integer.parseInt(bootstrap.substring(colon + 1)));
+        while (System.nanoTime() - deadline < 0) {
+            if (!process.isAlive()) {
+                throw new ServerStartException(name + " exited while starting: exit=" + process.exitValue()
+                    + " output=" + outputFile + " tail=" + tail(outputFile));
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(address, (int) POLL_INTERVAL_MS);
+                return;
+            } catch (final IOException e) {
+                TimeUnit.MILLISECONDS.sleep(POLL_INTERVAL_MS);
+            }
+        }
+        process.destroyForcibly();
+        throw new ServerStartException(name + " is not listening: timeoutMs=" + timeoutMs + " bootstrap=" + bootstrap
+            + " output=" + outputFile + " tail=" + tail(outputFile));
     }
 
     static String tail(final Path outputFile) {

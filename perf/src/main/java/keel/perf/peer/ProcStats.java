@@ -42,7 +42,7 @@ public final class ProcStats {
      * @return VmHWM (peak resident set) in bytes, or -1 when /proc cannot be read
      */
     public static long peakRssBytes(final long pid) {
-        return statusKb(pid, "VmHWM:") * 1024;
+        return kibToBytes(statusKb(pid, "VmHWM:"));
     }
 
     /**
@@ -50,7 +50,11 @@ public final class ProcStats {
      * @return VmRSS (current resident set) in bytes, or -1 when /proc cannot be read
      */
     public static long rssBytes(final long pid) {
-        return statusKb(pid, "VmRSS:") * 1024;
+        return kibToBytes(statusKb(pid, "VmRSS:"));
+    }
+
+    private static long kibToBytes(final long kib) {
+        return kib < 0 ? -1 : kib * 1024;
     }
 
     private static long statusKb(final long pid, final String key) {
