@@ -54,9 +54,10 @@ final class Charts {
         }
         if (!latencyCases.isEmpty()) {
             final XYChart curves = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("End-to-end latency percentiles (median of rounds); x = number of nines (1 = p90, 3 = p99.9, "
-                    + "4 = max)").xAxisTitle("percentile (nines)").yAxisTitle("ms").build();
+                .title("End-to-end latency percentiles, median of rounds").xAxisTitle("percentile")
+                .yAxisTitle("ms").build();
             curves.getStyler().setYAxisLogarithmic(true);
+            curves.getStyler().setxAxisTickLabelsFormattingFunction(Charts::percentileLabel);
             for (final String name : latencyCases) {
                 for (int server = 0; server < labels.size(); server++) {
                     final List<Double> x = new ArrayList<>();
@@ -64,7 +65,8 @@ final class Charts {
                     final Comparison.Metric[] metrics = {Comparison.Metric.P50_MS, null, Comparison.Metric.P99_MS,
                         Comparison.Metric.P999_MS, null};
                     for (int i = 0; i < LatencySummary.PERCENTILES.length; i++) {
-                        x.add(nines(LatencySummary.PERCENTILES[i]));
+                        // Evenly spaced p50, p90, p99, p99.9, max: each step one more nine, the tail spread out.
+                        x.add((double) i);
                         y.add(Math.max(0.001, median(comparison, name, server, metrics[i], i)));
                     }
                     curves.addSeries(labels.get(server) + " " + name, x, y).setMarker(SeriesMarkers.CIRCLE);
@@ -90,12 +92,17 @@ final class Charts {
         return Stats.median(array);
     }
 
-    /** 50 -> 0.3, 90 -> 1, 99 -> 2, 99.9 -> 3, 100 (max) -> 4. */
-    static double nines(final double percentile) {
-        if (percentile >= 100.0) {
-            return 4.0;
+    /** Tick labels of the latency chart: the percentile at each whole x position. */
+    private static String percentileLabel(final Double x) {
+        final long index = Math.round(x);
+        if (Math.abs(x - index) > 0.01 || index < 0 || index >= LatencySummary.PERCENTILES.length) {
+            return "";
         }
-        return -Math.log10(1.0 - percentile / 100.0);
+        final double percentile = LatencySummary.PERCENTILES[(int) index];
+        if (percentile >= 100.0) {
+            return "max";
+        }
+        return percentile == Math.rint(percentile) ? "p" + (long) percentile : "p" + percentile;
     }
 
     private static Path save(final org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, final Path base)

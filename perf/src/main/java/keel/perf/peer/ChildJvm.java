@@ -68,8 +68,11 @@ final class ChildJvm {
     }
 
     static Process start(final List<String> command, final Path outputFile) throws IOException {
-        return new ProcessBuilder(command).redirectErrorStream(true)
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(outputFile.toFile())).start();
+        // A run stopped with Ctrl-C (or a test JVM that exits) must not leave server JVMs behind.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "keel-perf-stop-" + process.pid()));
+        return process;
     }
 
     /**
