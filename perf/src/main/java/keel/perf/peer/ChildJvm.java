@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
 
 /**
  * Starting server JVMs: command lines, properties files, free ports, and waiting until a server answers the Admin
@@ -99,7 +100,7 @@ final class ChildJvm {
      * stopped on failure.
      */
     static void awaitReady(final String name, final Process process, final String bootstrap, final Path outputFile,
-                           final long timeoutMs) throws InterruptedException {
+                           final long timeoutMs, final String expectedClusterId) throws InterruptedException {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         // Wait for the listener with plain connects first: an Admin client polling a closed port logs a warning
         // per attempt.
@@ -117,7 +118,10 @@ final class ChildJvm {
                         + " output=" + outputFile + " tail=" + tail(outputFile));
                 }
                 try {
-                    if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
+                    final DescribeClusterResult cluster = admin.describeCluster();
+                    if (!cluster.nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
+                        checkSameServer(name, process, bootstrap, outputFile, expectedClusterId,
+                            cluster.clusterId().get(3, TimeUnit.SECONDS));
                         return;
                     }
                 } catch (final ExecutionException | TimeoutException e) {
@@ -132,6 +136,21 @@ final class ChildJvm {
         process.destroyForcibly();
         throw new ServerStartException(name + " did not answer: timeoutMs=" + timeoutMs + " bootstrap=" + bootstrap
             + " last=" + last + " output=" + outputFile + " tail=" + tail(outputFile));
+    }
+
+    /**
+     * The free port was free a moment before the server bound it; if another process took it meanwhile, that
+     * process answered, not ours: a different cluster id, or our JVM gone, shows it.
+     */
+    private static void checkSameServer(final String name, final Process process, final String bootstrap,
+                                        final Path outputFile, final String expectedClusterId,
+                                        final String clusterId) {
+        if (!process.isAlive() || (expectedClusterId != null && !expectedClusterId.equals(clusterId))) {
+            process.destroyForcibly();
+            throw new ServerStartException("another server answers on " + bootstrap + ", not " + name
+                + ": clusterId=" + clusterId + " expected=" + expectedClusterId + " output=" + outputFile
+                + " tail=" + tail(outputFile));
+        }
     }
 
     private static void awaitListening(final String name, final Process process, final String bootstrap,

@@ -34,14 +34,15 @@ public final class KafkaLauncher implements ServerLauncher {
         final Path config = workDir.resolve("server.properties");
         ChildJvm.writeProperties(config, serverProperties(port, controllerPort, dataDir));
         final Path output = workDir.resolve("server.out");
+        final String clusterId = Uuid.randomUuid().toString();
         final List<String> format = ChildJvm.command(settings, settings.classpath(), "kafka.tools.StorageTool",
-            List.of("format", "--cluster-id", Uuid.randomUuid().toString(), "--config", config.toString(),
+            List.of("format", "--cluster-id", clusterId, "--config", config.toString(),
                 "--ignore-formatted"));
         ChildJvm.runToCompletion(format, output, FORMAT_TIMEOUT_MS);
         final Process process = ChildJvm.start(ChildJvm.command(settings, settings.classpath(), "kafka.Kafka",
             List.of(config.toString())), output);
         final String bootstrap = ChildJvm.LOOPBACK + ":" + port;
-        ChildJvm.awaitReady(NAME, process, bootstrap, output, settings.startTimeout().toMillis());
+        ChildJvm.awaitReady(NAME, process, bootstrap, output, settings.startTimeout().toMillis(), clusterId);
         return new RunningServer(NAME, process, bootstrap, workDir, output);
     }
 

