@@ -120,6 +120,11 @@ final class CompareCommand implements Callable<Integer> {
         final Path home = keelHome != null ? keelHome : Path.of(System.getProperty(KeelPerf.HOME_PROPERTY, "."));
         final List<ServerLauncher> launchers = List.of(launcher(commandLine, baseline, home),
             launcher(commandLine, candidate, home));
+        for (final ServerLauncher launcher : launchers) {
+            if (launcher instanceof KeelLauncher) {
+                ((KeelLauncher) launcher).checkBuilt();
+            }
+        }
         final List<String> labels = baseline.equals(candidate)
             ? List.of(baseline + "-a", candidate + "-b") : List.of(baseline, candidate);
         final List<CompareCase> cases = selectCases(commandLine, CompareCase.matrix(quick, latencyRates));

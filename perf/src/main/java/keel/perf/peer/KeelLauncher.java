@@ -57,6 +57,15 @@ public final class KeelLauncher implements ServerLauncher {
     }
 
     /**
+     * Fails early, before anything else starts, when the server module is not built.
+     *
+     * @throws ServerStartException naming the missing files and the build command
+     */
+    public void checkBuilt() throws IOException {
+        classpath();
+    }
+
+    /**
      * @return the classpath the server JVM runs with
      * @throws ServerStartException when the server module is not built
      */
