@@ -157,7 +157,18 @@ final class CompareCommand implements Callable<Integer> {
             try {
                 comparison = new Comparison(plan, servers, labels, printer);
                 report.config().put("plan", comparison.planDescription());
-                comparison.run();
+                try {
+                    comparison.run();
+                } catch (final RuntimeException e) {
+                    // Keep what was measured: a server failing one case should not cost the whole run's samples.
+                    addSamples(report, comparison, labels);
+                    report.summary().put("failure", String.valueOf(e.getMessage()));
+                    report.summary().put("serverOutputs", servers.stream().map(s -> s.outputFile().toString())
+                        .toList());
+                    commandLine.getErr().println("keel-perf compare: partial report of the samples before the "
+                        + "failure: " + report.write(runDir));
+                    throw e;
+                }
                 for (int i = 0; i < servers.size(); i++) {
                     peakRss[i] = servers.get(i).peakRssBytes();
                 }
@@ -214,16 +225,7 @@ final class CompareCommand implements Callable<Integer> {
 
     static void summarize(final PrintWriter out, final RunReport report, final Comparison comparison,
                                   final List<String> labels, final long[] peakRss) {
-        for (final Comparison.Sample sample : comparison.samples()) {
-            final Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("case", sample.compareCase().name());
-            entry.put("server", labels.get(sample.server()));
-            entry.put("round", sample.round());
-            entry.putAll(RunReport.loadSample(sample.result()));
-            entry.put("serverCpuSec", sample.cpuSeconds());
-            entry.put("serverCpuSecPerGb", sample.cpuSecondsPerGb());
-            report.addSample(entry);
-        }
+        addSamples(report, comparison, labels);
         final String a = labels.get(0);
         final String b = labels.get(1);
         final TextTable table = new TextTable("case", "metric", a, a + " min-max", b, b + " min-max", b + "/" + a,
@@ -288,6 +290,19 @@ final class CompareCommand implements Callable<Integer> {
         report.summary().put("peakRssBytes", rss);
         report.summary().put("e2eReferenceRecordsPerSec", comparison.referenceRate());
         report.summary().put("warnings", comparison.warnings());
+    }
+
+    private static void addSamples(final RunReport report, final Comparison comparison, final List<String> labels) {
+        for (final Comparison.Sample sample : comparison.samples()) {
+            final Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("case", sample.compareCase().name());
+            entry.put("server", labels.get(sample.server()));
+            entry.put("round", sample.round());
+            entry.putAll(RunReport.loadSample(sample.result()));
+            entry.put("serverCpuSec", sample.cpuSeconds());
+            entry.put("serverCpuSecPerGb", sample.cpuSecondsPerGb());
+            report.addSample(entry);
+        }
     }
 
     private static double ratio(final double[] baseline, final double[] candidate) {
