@@ -45,6 +45,13 @@ final class Comparison {
                 long consumeRecords) {
     }
 
+    /**
+     * A server that dies mid-sample fails the sample in about 30 s instead of the producer's default 120 s; far
+     * above any delivery time of a healthy run (records wait seconds at most in a full producer buffer).
+     */
+    private static final Map<String, String> FAIL_FAST = Map.of("delivery.timeout.ms", "30000",
+        "request.timeout.ms", "20000");
+
     private final Plan plan;
     private final List<RunningServer> servers;
     private final List<String> labels;
@@ -128,6 +135,7 @@ final class Comparison {
         final LoadProgress progress = new LoadProgress();
         printer.step("warming up " + labels.get(server) + " (JIT of server and client)", progress, plan.warmupNs());
         ProduceLoad.run(warmup, progress);
+        checkAlive(server);
         deleteTopic(server, "keel-perf-warmup");
         if (plan.cases().stream().anyMatch(c -> c.kind() == CompareCase.Kind.CONSUME)) {
             final LoadProgress fill = new LoadProgress();
@@ -141,9 +149,7 @@ final class Comparison {
         for (int server = 0; server < servers.size(); server++) {
             step++;
             final RunningServer target = servers.get(server);
-            if (!target.isAlive()) {
-                throw new IllegalStateException(labels.get(server) + " exited: output=" + target.outputFile());
-            }
+            checkAlive(server);
             final LoadProgress progress = new LoadProgress();
             final String label = "[" + step + "/" + totalSteps + "] " + compareCase.name() + " on "
                 + labels.get(server) + " round " + round + "/" + plan.rounds();
@@ -170,11 +176,19 @@ final class Comparison {
                     break;
             }
             final double cpuAfter = target.cpuSeconds();
+            checkAlive(server);
             samples.add(new Sample(compareCase, server, round, result,
                 cpuBefore < 0 || cpuAfter < 0 ? -1 : cpuAfter - cpuBefore));
             if (compareCase.kind() != CompareCase.Kind.CONSUME) {
                 deleteTopic(server, topic);
             }
+        }
+    }
+
+    private void checkAlive(final int server) {
+        final RunningServer target = servers.get(server);
+        if (!target.isAlive()) {
+            throw new IllegalStateException(labels.get(server) + " exited: output=" + target.outputFile());
         }
     }
 
@@ -232,7 +246,7 @@ final class Comparison {
     private ProduceSpec produceSpec(final String bootstrap, final String topic, final int size, final String acks,
                                     final long records, final long durationNs) {
         return new ProduceSpec(bootstrap, topic, plan.partitions(), size, records, durationNs, acks, 16384, 5,
-            "none", 1, 0, Map.of());
+            "none", 1, 0, FAIL_FAST);
     }
 
     private static String consumeTopic() {
@@ -255,7 +269,8 @@ final class Comparison {
         description.put("e2eWarmupSec", plan.e2eWarmupNs() / 1e9);
         description.put("partitions", plan.partitions());
         description.put("consumeRecords", plan.consumeRecords());
-        description.put("producer", "1 producer, batch.size 16384, linger.ms 5, compression none");
+        description.put("producer", "1 producer, batch.size 16384, linger.ms 5, compression none, "
+            + "delivery.timeout.ms 30000, request.timeout.ms 20000");
         description.put("consumer", "1 consumer, assigned all partitions, no group");
         final List<String> names = new ArrayList<>();
         for (final CompareCase compareCase : plan.cases()) {
