@@ -274,9 +274,12 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
         table.print(out);
-        out.println(String.format(Locale.ROOT, "peak RSS (VmHWM): %s %.0f MiB, %s %.0f MiB; e2e rates from %s: %s "
-                + "records/s (slower server's median)", a, peakRss[0] / 1048576.0, b, peakRss[1] / 1048576.0,
-            CompareCase.RATE_REFERENCE, Results.number(comparison.referenceRate())));
+        out.println(String.format(Locale.ROOT, "peak RSS (VmHWM): %s %.0f MiB, %s %.0f MiB", a,
+            peakRss[0] / 1048576.0, b, peakRss[1] / 1048576.0));
+        if (comparison.referenceRate() > 0) {
+            out.println("e2e rates are fractions of " + Results.number(comparison.referenceRate()) + " records/s, the "
+                + "slower server's median " + CompareCase.RATE_REFERENCE);
+        }
         out.println("medians and min-max over " + comparison.planDescription().get("rounds") + " interleaved rounds; "
             + "ratio = median of per-round " + b + "/" + a + "; cpu s/GB = server CPU seconds (utime+stime) per GB "
             + "ingested (produce, e2e) or served (consume)");

@@ -119,7 +119,9 @@ final class Comparison {
                 }
             }
         }
-        referenceRate = slowestReferenceRate();
+        if (plan.cases().stream().anyMatch(CompareCase::isLatencyCase)) {
+            referenceRate = slowestReferenceRate();
+        }
         for (int round = 1; round <= plan.rounds(); round++) {
             for (final CompareCase compareCase : plan.cases()) {
                 if (compareCase.isLatencyCase()) {
