@@ -175,6 +175,7 @@ final class CompareCommand implements Callable<Integer> {
             } finally {
                 for (final RunningServer server : servers) {
                     server.close();
+                    deleteData(commandLine, server.workDir().resolve("data"));
                 }
             }
         }
@@ -293,6 +294,20 @@ final class CompareCommand implements Callable<Integer> {
         report.summary().put("peakRssBytes", rss);
         report.summary().put("e2eReferenceRecordsPerSec", comparison.referenceRate());
         report.summary().put("warnings", comparison.warnings());
+    }
+
+    /** The servers' logs can be gigabytes after a full run; their configuration and output stay. */
+    private static void deleteData(final CommandLine commandLine, final Path data) {
+        if (!java.nio.file.Files.isDirectory(data)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(data)) {
+            for (final Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(path);
+            }
+        } catch (final java.io.IOException | java.io.UncheckedIOException e) {
+            commandLine.getErr().println("keel-perf compare: could not delete " + data + ": " + e);
+        }
     }
 
     private static void addSamples(final RunReport report, final Comparison comparison, final List<String> labels) {
