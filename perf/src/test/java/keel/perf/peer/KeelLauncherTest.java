@@ -1,0 +1,47 @@
+package keel.perf.peer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KeelLauncherTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void shouldSayHowToBuildWhenServerIsNotBuilt() {
+        final ServerStartException e = assertThrows(ServerStartException.class,
+            () -> new KeelLauncher(root).classpath());
+        assertTrue(e.getMessage().startsWith("Keel server is not built: needs " + root
+            + "/server/target/classes/keel/server/KeelServer.class and " + root
+            + "/server/target/keel-server.classpath; run in " + root + ": mvn -q -B -pl server -am package "
+            + "-DskipTests"), e.getMessage());
+    }
+
+    @Test
+    void shouldPutModuleClassesBeforeThirdPartyJarsWhenBuilt() throws IOException {
+        Files.createDirectories(root.resolve("server/target/classes/keel/server"));
+        Files.createFile(root.resolve("server/target/classes/keel/server/KeelServer.class"));
+        Files.writeString(root.resolve("server/target/keel-server.classpath"), "/m2/a.jar:/m2/b.jar\n");
+        assertEquals(root + "/server/target/classes:" + root + "/replication/target/classes:" + root
+            + "/log-segment/target/classes:" + root + "/index/target/classes:/m2/a.jar:/m2/b.jar",
+            new KeelLauncher(root).classpath());
+    }
+
+    @Test
+    void shouldListenOnLoopbackWithKafkaKeyNames() {
+        final Map<String, String> props = KeelLauncher.serverProperties(9092, root.resolve("data"));
+        assertEquals("PLAINTEXT://127.0.0.1:9092", props.get("listeners"));
+        assertEquals(root.resolve("data").toString(), props.get("log.dirs"));
+        assertEquals("1", props.get("node.id"));
+    }
+}
