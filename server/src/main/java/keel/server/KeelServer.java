@@ -213,9 +213,13 @@ public final class KeelServer implements AutoCloseable {
         final KeelServer server;
         try {
             server = start(KeelConfig.load(Path.of(args[0]), overrides));
-        } catch (final IllegalArgumentException | IOException ex) {
+        } catch (final IllegalArgumentException ex) {
+            // a configuration error: the message names the key, the value and the allowed range
             err.println("keel-server: cannot start: " + ex.getMessage());
-            LOG.error("Startup failed", ex);
+            System.exit(1);
+            return;
+        } catch (final IOException ex) {
+            LOG.error("Cannot start: {}", ex.getMessage(), ex);
             System.exit(1);
             return;
         }

@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 
 /**
  * One request frame read from a connection, as handed to {@link RequestHandler#onRequest}. Completion methods are
- * thread-safe; exactly one of them must be called, exactly once.
+ * thread-safe; exactly one of them must be called, exactly once (a second call throws IllegalStateException and
+ * releases the response it was given). A request may be completed after its connection is gone: the response is
+ * then released without being written.
  */
 public interface NetworkRequest {
     /**
@@ -19,7 +21,8 @@ public interface NetworkRequest {
     InetSocketAddress remoteAddress();
 
     /**
-     * @return the frame without its 4-byte size prefix, position 0, limit the frame size. The bytes stay valid and
+     * @return the frame without its 4-byte size prefix, position 0, limit the frame size (its capacity may be
+     *     larger; it is usually a direct buffer, so do not assume {@code hasArray()}). The bytes stay valid and
      *     unchanged (a slice of them may be kept, for example appended later) until the request is completed; after
      *     that the buffer returns to a pool.
      */

@@ -61,6 +61,7 @@ final class Processor implements Runnable {
     private Thread thread;
     private volatile boolean running = true;
     private volatile boolean terminated;
+    private volatile boolean dead;
     private volatile boolean waitingForMemory;
     private long nowNanos;
     private long nextIdleCheckNanos;
@@ -108,7 +109,24 @@ final class Processor implements Runnable {
      */
     void accept(final Connection connection) {
         newConnections.add(connection);
-        selector.wakeup();
+        if (dead) {
+            // the thread has ended (close(), or an Error): nobody will register it
+            discardNewConnections();
+        } else {
+            selector.wakeup();
+        }
+    }
+
+    private void discardNewConnections() {
+        Connection connection;
+        while ((connection = newConnections.poll()) != null) {
+            try {
+                connection.channel.close();
+            } catch (final IOException ex) {
+                LOG.debug("Closing {} failed", connection, ex);
+            }
+            openConnections.decrementAndGet();
+        }
     }
 
     /**
@@ -157,8 +175,16 @@ final class Processor implements Runnable {
     public void run() {
         try {
             while (running) {
-                runOnce();
+                try {
+                    runOnce();
+                } catch (final RuntimeException ex) {
+                    // a bug in this class, not in a connection (those are caught per connection): keep serving
+                    LOG.error("Unexpected error on {}", name, ex);
+                }
             }
+        } catch (final Error error) {
+            LOG.error("Network thread {} dies; its connections are closed", name, error);
+            throw error;
         } finally {
             shutdown();
         }
@@ -536,11 +562,9 @@ final class Processor implements Runnable {
     }
 
     private void shutdown() {
+        dead = true;
         try {
-            Connection connection;
-            while ((connection = newConnections.poll()) != null) {
-                close(connection);
-            }
+            discardNewConnections();
             for (int i = connections.size() - 1; i >= 0; i--) {
                 close(connections.get(i));
             }

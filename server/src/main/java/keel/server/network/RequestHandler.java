@@ -10,7 +10,13 @@ public interface RequestHandler {
     /**
      * Handles one request. The handler must eventually complete it exactly once, from any thread, with
      * {@link NetworkRequest#respond}, {@link NetworkRequest#noResponse} or {@link NetworkRequest#closeConnection}.
-     * Responses leave a connection in request order whatever order the completions happen in.
+     * Responses leave a connection in request order whatever order the completions happen in. Up to
+     * {@code keel.max.inflight.requests.per.connection} requests of one connection may be in flight at once; the
+     * network layer stops reading the connection at that bound.
+     *
+     * <p>A RuntimeException thrown from here is a handler bug: the network layer logs it, closes the connection
+     * and takes the request back (its frame returns to the pool at once, and a later completion of it is ignored,
+     * its response released). So a handler must not throw after it has handed the request to another thread.
      *
      * @param request the request; its frame stays valid until it is completed.
      */

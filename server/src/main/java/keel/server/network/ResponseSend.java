@@ -6,7 +6,10 @@ import java.nio.channels.SocketChannel;
 /**
  * The bytes of one response, size prefix included, written by a network thread without blocking. It may hold
  * resources (a reserved segment whose file region is sent with {@code FileChannel.transferTo}); they are freed by
- * {@link #release()}. Confined to the network thread that writes it once handed to {@link NetworkRequest#respond}.
+ * {@link #release()}. Confined to the network thread that writes it once handed to {@link NetworkRequest#respond},
+ * with one exception: when it can never be written (its connection is gone, or the server closed, or the request
+ * was already completed), {@link #release()} may run on the thread that calls {@code respond}. {@code release()}
+ * never runs concurrently with {@link #writeTo}.
  */
 public interface ResponseSend {
     /**
@@ -25,7 +28,7 @@ public interface ResponseSend {
 
     /**
      * Frees what the response holds. Called exactly once by the network layer, after the last byte is written or
-     * when the connection is gone; idempotent.
+     * when the connection is gone; idempotent. Must not throw (a RuntimeException is logged and ignored).
      */
     void release();
 }

@@ -192,9 +192,18 @@ public final class SocketServer implements AutoCloseable {
      * Stops accepting, closes every connection (releasing every pending response and calling
      * {@link RequestHandler#onDisconnect} for each), and joins the threads. Requests completed afterwards have
      * their responses released at once. Idempotent.
+     *
+     * @throws IllegalStateException when called on a network thread (from the handler), which close() would wait
+     *                               for forever.
      */
     @Override
     public void close() {
+        for (final Processor processor : processors) {
+            if (Thread.currentThread() == processor.thread()) {
+                throw new IllegalStateException("SocketServer.close() called on network thread "
+                    + processor.thread().getName() + "; call it from another thread");
+            }
+        }
         if (!closed.compareAndSet(false, true)) {
             return;
         }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,66 @@ class SocketServerTest {
     }
 
     @Test
+    void shouldWriteResponsesInOrderWhenManyThreadsCompleteConcurrently() throws Exception {
+        final TestHandler handler = TestHandler.parking();
+        final SocketServer server = start(handler, NetworkConfig.MAX_INFLIGHT_REQUESTS_PER_CONNECTION_CONFIG, 16);
+        final int connections = 4;
+        final int perConnection = 2000;
+        final List<TestClient> clients = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            final TestClient client = connect(server);
+            clients.add(client);
+            final ByteArrayOutputStream all = new ByteArrayOutputStream();
+            for (int i = 0; i < perConnection; i++) {
+                all.write(frame(bytes(c + ":" + i)));
+            }
+            client.sendRaw(all.toByteArray());
+        }
+        // each completer takes what is parked (up to 8) and answers it newest first: completions run out of order
+        // and race each other on the completion stacks
+        final List<Thread> completers = new ArrayList<>();
+        final int total = connections * perConnection;
+        final AtomicInteger answered = new AtomicInteger();
+        for (int t = 0; t < 4; t++) {
+            final Thread completer = new Thread(() -> {
+                final List<NetworkRequest> batch = new ArrayList<>();
+                try {
+                    while (answered.get() < total) {
+                        final NetworkRequest first = handler.pollParked(10);
+                        if (first == null) {
+                            continue;
+                        }
+                        batch.add(first);
+                        NetworkRequest next;
+                        while (batch.size() < 8 && (next = handler.pollParked(0)) != null) {
+                            batch.add(next);
+                        }
+                        for (int i = batch.size() - 1; i >= 0; i--) {
+                            batch.get(i).respond(handler.echoOf(batch.get(i)));
+                        }
+                        answered.addAndGet(batch.size());
+                        batch.clear();
+                    }
+                } catch (final InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            completer.start();
+            completers.add(completer);
+        }
+
+        for (int c = 0; c < connections; c++) {
+            for (int i = 0; i < perConnection; i++) {
+                assertEquals(c + ":" + i, clients.get(c).readString());
+            }
+        }
+        for (final Thread completer : completers) {
+            completer.join();
+        }
+        assertEquals(total, server.requestsReceived());
+    }
+
+    @Test
     void shouldCompleteFromAnotherThread() throws Exception {
         final TestHandler handler = TestHandler.parking();
         final SocketServer server = start(handler);
@@ -99,7 +160,7 @@ class SocketServerTest {
         completer.join();
 
         assertEquals("later", client.readString());
-        await(() -> handler.sends.get(0).releases.get() == 1, WAIT_MS, () -> "release of the written response");
+        await(() -> handler.firstSend().releases.get() == 1, WAIT_MS, () -> "release of the written response");
     }
 
     @Test
@@ -314,6 +375,31 @@ class SocketServerTest {
     }
 
     @Test
+    void shouldResumePartialWritesUntilResponseComplete() throws Exception {
+        final TestHandler handler = TestHandler.parking();
+        final SocketServer server = start(handler);
+        final TestClient client = connect(server);
+        client.send("big");
+        client.send("after");
+        final TestSend big = TestSend.generated(8 * 1024 * 1024);
+        handler.nextParked().respond(big);
+        final NetworkRequest after = handler.nextParked();
+        after.respond(handler.echoOf(after));
+
+        final byte[] payload = client.readFrame();
+
+        assertEquals(8 * 1024 * 1024, payload.length);
+        for (int i = 0; i < payload.length; i++) {
+            if (payload[i] != (byte) i) {
+                throw new AssertionError("byte " + i + " is " + payload[i]);
+            }
+        }
+        assertEquals("after", client.readString());
+        await(() -> big.releases.get() == 1, WAIT_MS, () -> "the big response released after writing");
+        await(() -> server.bytesOut() == 4 + 8 * 1024 * 1024 + 4 + 5, WAIT_MS, () -> "bytesOut");
+    }
+
+    @Test
     void shouldReleasePartiallyWrittenResponseWhenClientDisconnects() throws Exception {
         final TestHandler handler = TestHandler.parking();
         final SocketServer server = start(handler);
@@ -378,7 +464,7 @@ class SocketServerTest {
 
         assertEquals("1", client.readString());
         assertTrue(client.awaitClosedByServer());
-        await(() -> handler.sends.get(0).releases.get() == 1, WAIT_MS, () -> "the unsent response released");
+        await(() -> handler.firstSend().releases.get() == 1, WAIT_MS, () -> "the unsent response released");
         assertEquals(1, server.connectionsClosed());
     }
 
@@ -433,7 +519,7 @@ class SocketServerTest {
         server.close();
 
         assertEquals(1, big.releases.get());
-        assertEquals(1, handler.sends.get(0).releases.get());
+        assertEquals(1, handler.firstSend().releases.get());
         assertEquals(2, handler.disconnects.size());
         assertEquals(0, server.networkThreadsAlive());
         assertEquals(0, server.openConnections());

@@ -1,11 +1,11 @@
 package keel.server.network;
 
 import java.nio.ByteBuffer;
-import java.util.List;
+import java.util.Queue;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,7 +21,7 @@ final class TestHandler implements RequestHandler {
     final Set<Long> connectionIds = ConcurrentHashMap.newKeySet();
     final Set<String> threadNames = ConcurrentHashMap.newKeySet();
     private final LinkedBlockingQueue<NetworkRequest> parked = new LinkedBlockingQueue<>();
-    final List<TestSend> sends = new CopyOnWriteArrayList<>();
+    final Queue<TestSend> sends = new ConcurrentLinkedQueue<>();
     final Map<Long, AtomicInteger> disconnects = new ConcurrentHashMap<>();
     final AtomicInteger requests = new AtomicInteger();
 
@@ -97,6 +97,20 @@ final class TestHandler implements RequestHandler {
             throw new AssertionError("no request arrived within 10 s");
         }
         return request;
+    }
+
+    /**
+     * @return the first response {@link #echoOf} created.
+     */
+    TestSend firstSend() {
+        return sends.peek();
+    }
+
+    /**
+     * @return the next parked request, or null after waiting {@code timeoutMs}.
+     */
+    NetworkRequest pollParked(final long timeoutMs) throws InterruptedException {
+        return parked.poll(timeoutMs, TimeUnit.MILLISECONDS);
     }
 
     int parkedCount() {

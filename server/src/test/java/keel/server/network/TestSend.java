@@ -16,6 +16,7 @@ final class TestSend implements ResponseSend {
     private final ByteBuffer payload;
     private final long payloadLength;
     private final ByteBuffer chunk;
+    private final ByteBuffer[] headerAndPayload;
     private long payloadWritten;
     final AtomicInteger releases = new AtomicInteger();
 
@@ -24,6 +25,7 @@ final class TestSend implements ResponseSend {
         this.payload = payload;
         this.payloadLength = payloadLength;
         this.chunk = chunk;
+        this.headerAndPayload = new ByteBuffer[] {header, payload};
     }
 
     static TestSend of(final byte[] payload) {
@@ -46,15 +48,15 @@ final class TestSend implements ResponseSend {
         if (releases.get() != 0) {
             throw new IllegalStateException("write after release");
         }
+        if (payload != null) {
+            channel.write(headerAndPayload); // one gathering write: header and payload in one system call
+            return !payload.hasRemaining();
+        }
         if (header.hasRemaining()) {
             channel.write(header);
             if (header.hasRemaining()) {
                 return false;
             }
-        }
-        if (payload != null) {
-            channel.write(payload);
-            return !payload.hasRemaining();
         }
         while (payloadWritten < payloadLength) {
             final int offset = (int) (payloadWritten % CHUNK);

@@ -15,6 +15,7 @@ import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -26,6 +27,7 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
+import org.apache.kafka.common.requests.MetadataResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -153,6 +155,34 @@ class KafkaRequestHandlerTest {
             final long second = initProducerId(client);
 
             assertTrue(second != first, first + " given twice");
+        }
+    }
+
+    @Test
+    void shouldRefuseAcksAllWhenInSyncReplicasAreFewerThanMinimum() throws Exception {
+        final String topic = "under-replicated";
+        broker.server().topics().createTopic(topic, 1, 1, Map.of("min.insync.replicas", "2"), false);
+        try (RawClient client = new RawClient(broker.server().boundPort())) {
+            final long producerId = initProducerId(client);
+
+            final ProduceResponseData.PartitionProduceResponse refused = send(client, topic, producerId, 0, "v");
+
+            assertEquals(Errors.NOT_ENOUGH_REPLICAS.code(), refused.errorCode());
+            assertEquals(0, broker.server().topics().topic(topic).partition(0).log().logEndOffset());
+        }
+    }
+
+    @Test
+    void shouldAnswerUnknownTopicWhenMetadataMayNotCreateIt() throws Exception {
+        try (RawClient client = new RawClient(broker.server().boundPort())) {
+            final MetadataRequestData request = new MetadataRequestData().setAllowAutoTopicCreation(false);
+            request.topics().add(new MetadataRequestData.MetadataRequestTopic().setName("not-created"));
+
+            final MetadataResponse response = (MetadataResponse) client.send(ApiKeys.METADATA, (short) 12, request);
+
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), response.data().topics().find("not-created")
+                .errorCode());
+            assertEquals(null, broker.server().topics().topic("not-created"));
         }
     }
 
