@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -71,9 +74,10 @@ import org.slf4j.LoggerFactory;
 class KeelServerFuzzTest {
     /** Frames the network layer must hand to the protocol layer before the fuzz loop stops. */
     private static final int REQUESTS = 100_000;
-    private static final int WORKERS = 3;
+    private static final int WORKERS = 4;
     private static final long FUZZ_DEADLINE_MS = 90_000;
     private static final int MAX_FRAMES_PER_WRITE = 8;
+    private static final long ANSWER_WAIT_MS = 20;
     private static final String TOPIC = "fuzz";
 
     @TempDir
@@ -153,7 +157,7 @@ class KeelServerFuzzTest {
         }
         final long requests = network.requestsReceived() - requestsBefore;
         System.out.println("KeelServerFuzzTest: " + requests + " frames reached the protocol layer, "
-            + (framesWritten[0] + framesWritten[1] + framesWritten[2]) + " written, "
+            + java.util.Arrays.stream(framesWritten).sum() + " written, "
             + network.connectionsAccepted() + " connections");
 
         assertTrue(requests >= REQUESTS, "only " + requests + " frames reached the broker before the deadline, seed "
@@ -307,13 +311,21 @@ class KeelServerFuzzTest {
         private final List<Template> templates;
         private final InetSocketAddress address;
         private final ByteBuffer in = ByteBuffer.allocate(256 * 1024);
+        private final Selector selector;
         private SocketChannel channel;
         private long framesWritten;
+        /** The last frame from {@link #nextFrame()} is one the broker cannot parse whatever the random bytes. */
+        private boolean hangsUp;
 
         Fuzzer(final Random random, final List<Template> templates, final int port) {
             this.random = random;
             this.templates = templates;
             this.address = new InetSocketAddress("127.0.0.1", port);
+            try {
+                this.selector = Selector.open();
+            } catch (final IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
         }
 
         /**
@@ -326,13 +338,18 @@ class KeelServerFuzzTest {
                 if (channel == null) {
                     channel = SocketChannel.open(address);
                     channel.configureBlocking(false);
+                    channel.register(selector, SelectionKey.OP_READ);
                 }
-                final int frames = 1 + random.nextInt(MAX_FRAMES_PER_WRITE);
+                final int maxFrames = 1 + random.nextInt(MAX_FRAMES_PER_WRITE);
                 final ByteArrayOutputStream batch = new ByteArrayOutputStream();
-                for (int i = 0; i < frames; i++) {
+                int frames = 0;
+                hangsUp = false;
+                while (frames < maxFrames && !hangsUp) {
+                    // frames after one the broker surely hangs up on would never be read
                     writeFrame(batch, nextFrame());
+                    frames++;
                 }
-                final int ending = random.nextInt(20);
+                final int ending = hangsUp ? 2 : random.nextInt(20);
                 if (ending == 0) {
                     // truncated: a frame's size prefix and only part of its bytes, then the connection ends
                     final byte[] frame = template();
@@ -348,11 +365,12 @@ class KeelServerFuzzTest {
                 if (ending <= 1) {
                     // 0: after the truncated frame; 1: abrupt disconnect with responses still to come
                     reconnect(ending == 1);
-                } else if (!drain()) {
+                } else if (!awaitAnswer()) {
                     reconnect(false);
                 }
             }
             reconnect(false);
+            selector.close();
             return framesWritten;
         }
 
@@ -395,6 +413,7 @@ class KeelServerFuzzTest {
                 }
                 return frame;
             }
+            hangsUp = kind >= 85;
             if (kind < 95) {
                 // random bytes after a valid size prefix
                 final byte[] frame = new byte[random.nextInt(160)];
@@ -438,6 +457,18 @@ class KeelServerFuzzTest {
             } catch (final IOException ex) {
                 return false;
             }
+        }
+
+        /**
+         * Waits briefly for the broker to answer or hang up, so that this client does not run ahead writing frames
+         * the broker will never read (it hangs up at the first frame it cannot parse).
+         *
+         * @return false when the broker hung up.
+         */
+        private boolean awaitAnswer() throws IOException {
+            selector.select(ANSWER_WAIT_MS);
+            selector.selectedKeys().clear();
+            return drain();
         }
 
         /**
