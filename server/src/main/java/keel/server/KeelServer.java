@@ -162,6 +162,13 @@ public final class KeelServer implements AutoCloseable {
     }
 
     /**
+     * @return the long-poll fetches parked now (a fetch watching several partitions counts once per partition).
+     */
+    public int parkedFetches() {
+        return fetchPurgatory.watched();
+    }
+
+    /**
      * Shuts down cleanly: parked requests are answered, the blocking executor drains, the network layer closes every
      * connection, and the logs close with the clean-shutdown marker. Idempotent.
      *

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import keel.log.LogManager;
 import keel.server.metadata.TopicId;
+import keel.server.protocol.RawClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,6 +25,14 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -101,6 +110,48 @@ class KeelServerTest {
             assertArrayEquals(("r" + i).getBytes(StandardCharsets.UTF_8), records.get(i).value());
         }
         assertEquals(5, consume("durable", 1, 5).size());
+    }
+
+    @Test
+    void shouldAcknowledgeDuplicateWithoutAppendWhenProducerRetriesAcrossRestart() throws Exception {
+        broker = new TestBroker(dataDir, Map.of()).start();
+        broker.server().topics().createTopic("retried", 1, 1, Map.of(), false);
+        final long producerId = 4242L;
+        final long firstOffset;
+        try (RawClient client = new RawClient(broker.server().boundPort())) {
+            firstOffset = produceIdempotent(client, "retried", producerId, 0).baseOffset();
+            produceIdempotent(client, "retried", producerId, 1);
+        }
+        broker.close();
+        broker.start();
+        final long endBefore = broker.server().topics().topic("retried").partition(0).log().logEndOffset();
+
+        try (RawClient client = new RawClient(broker.server().boundPort())) {
+            final ProduceResponseData.PartitionProduceResponse retry = produceIdempotent(client, "retried",
+                producerId, 1);
+            final ProduceResponseData.PartitionProduceResponse next = produceIdempotent(client, "retried",
+                producerId, 2);
+
+            assertEquals(Errors.NONE.code(), retry.errorCode());
+            assertEquals(firstOffset + 1, retry.baseOffset());
+            assertEquals(Errors.NONE.code(), next.errorCode());
+            assertEquals(endBefore, next.baseOffset());
+        }
+    }
+
+    private static ProduceResponseData.PartitionProduceResponse produceIdempotent(final RawClient client,
+                                                                                  final String topic,
+                                                                                  final long producerId,
+                                                                                  final int sequence)
+        throws Exception {
+        final ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000);
+        final ProduceRequestData.TopicProduceData topicData = new ProduceRequestData.TopicProduceData().setName(topic);
+        topicData.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(
+            MemoryRecords.withIdempotentRecords(Compression.NONE, producerId, (short) 0, sequence,
+                new SimpleRecord(1000L, ("s" + sequence).getBytes(StandardCharsets.UTF_8)))));
+        data.topicData().add(topicData);
+        final ProduceResponse response = (ProduceResponse) client.send(ApiKeys.PRODUCE, (short) 12, data);
+        return response.data().responses().iterator().next().partitionResponses().get(0);
     }
 
     @Test

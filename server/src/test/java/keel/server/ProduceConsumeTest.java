@@ -1,5 +1,6 @@
 package keel.server;
 
+import static keel.log.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +21,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -121,6 +121,22 @@ class ProduceConsumeTest {
         produceAndReadBack("acks-zero", Map.of("acks", "0", "enable.idempotence", "false"), 200);
     }
 
+    @Test
+    void shouldReadEverythingWhenConsumerIsolationIsReadCommitted() throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = producer(Map.of())) {
+            for (int i = 0; i < 50; i++) {
+                producer.send(new ProducerRecord<>("read-committed", 0, null, bytes("value-" + i)));
+            }
+            producer.flush();
+        }
+
+        final List<ConsumerRecord<byte[], byte[]>> records = readAll("read-committed", 50,
+            Map.of("isolation.level", "read_committed"));
+
+        assertEquals(50, records.size());
+        assertArrayEquals(bytes("value-49"), records.get(49).value());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"gzip", "snappy", "lz4", "zstd"})
     void shouldServeCompressedBatchesWhenProducerCompresses(final String codec) throws Exception {
@@ -145,33 +161,37 @@ class ProduceConsumeTest {
     @Test
     void shouldReturnLongPollAsSoonAsDataArrivesWhenWaitingForData() throws Exception {
         final String topic = "long-poll";
-        try (KafkaProducer<byte[], byte[]> producer = producer(Map.of());
-             KafkaConsumer<byte[], byte[]> consumer = consumer(Map.of("fetch.max.wait.ms", 20_000,
-                 "fetch.min.bytes", 1))) {
+        try (KafkaProducer<byte[], byte[]> producer = producer(Map.of())) {
             producer.send(new ProducerRecord<>(topic, 0, null, bytes("first"))).get(30, TimeUnit.SECONDS);
-            final TopicPartition tp = new TopicPartition(topic, 0);
-            consumer.assign(List.of(tp));
-            consumer.seek(tp, 1);
-            final CompletableFuture<RecordMetadata> sent = CompletableFuture.supplyAsync(() -> {
-                try {
-                    // the consumer is parked in the broker's fetch purgatory by the time this lands, or it reads it
-                    // on its first fetch: either way poll must return it long before fetch.max.wait.ms
-                    Thread.onSpinWait();
-                    return producer.send(new ProducerRecord<>(topic, 0, null, bytes("second"))).get();
-                } catch (final Exception ex) {
-                    throw new IllegalStateException(ex);
-                }
-            });
-            final long start = System.nanoTime();
-            final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-            consumer.poll(Duration.ofSeconds(30)).forEach(records::add);
-            final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            sent.get(30, TimeUnit.SECONDS);
-            assertEquals(1, records.size(), "poll returned after " + elapsedMs + " ms");
-            assertArrayEquals(bytes("second"), records.get(0).value());
-            assertTrue(elapsedMs < 20_000, "poll waited " + elapsedMs + " ms, the whole fetch.max.wait.ms");
-            // the consumer's next fetch is parked now, and its close request queues behind it on the connection
-            consumer.close(CloseOptions.timeout(Duration.ZERO));
+            final KafkaConsumer<byte[], byte[]> consumer = consumer(Map.of("fetch.max.wait.ms", 20_000,
+                "fetch.min.bytes", 1));
+            try {
+                final TopicPartition tp = new TopicPartition(topic, 0);
+                consumer.assign(List.of(tp));
+                consumer.seek(tp, 1);
+                final int parkedBefore = broker.server().parkedFetches();
+                final long start = System.nanoTime();
+                final CompletableFuture<List<ConsumerRecord<byte[], byte[]>>> polled = CompletableFuture.supplyAsync(
+                    () -> {
+                        final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+                        consumer.poll(Duration.ofSeconds(30)).forEach(records::add);
+                        return records;
+                    });
+                // the consumer's fetch finds nothing above offset 1 and parks in the broker's fetch purgatory
+                await(() -> broker.server().parkedFetches() > parkedBefore, 20_000,
+                    () -> "the consumer's fetch was never parked");
+
+                producer.send(new ProducerRecord<>(topic, 0, null, bytes("second"))).get(30, TimeUnit.SECONDS);
+
+                final List<ConsumerRecord<byte[], byte[]>> records = polled.get(30, TimeUnit.SECONDS);
+                final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertEquals(1, records.size(), "poll returned after " + elapsedMs + " ms");
+                assertArrayEquals(bytes("second"), records.get(0).value());
+                assertTrue(elapsedMs < 20_000, "poll waited " + elapsedMs + " ms, the whole fetch.max.wait.ms");
+            } finally {
+                // the consumer's next fetch is parked now, and its close request queues behind it on the connection
+                consumer.close(CloseOptions.timeout(Duration.ZERO));
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package keel.server.protocol;
 
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.IntSupplier;
 
@@ -23,7 +24,7 @@ public final class BrokerServices {
     private final IntSupplier advertisedPort;
     private final boolean autoCreateTopics;
     private final boolean deleteTopicEnable;
-    private final java.util.Map<String, String> brokerConfigs;
+    private final Map<String, String> brokerConfigs;
 
     /**
      * @param topics           topics and partitions.
@@ -43,7 +44,7 @@ public final class BrokerServices {
                           final DelayedOperationPurgatory fetchPurgatory, final Executor blockingExecutor,
                           final String clusterId, final String advertisedHost, final IntSupplier advertisedPort,
                           final boolean autoCreateTopics, final boolean deleteTopicEnable,
-                          final java.util.Map<String, String> brokerConfigs) {
+                          final Map<String, String> brokerConfigs) {
         this.topics = topics;
         this.producerIds = producerIds;
         this.producePurgatory = producePurgatory;
@@ -97,7 +98,7 @@ public final class BrokerServices {
         return deleteTopicEnable;
     }
 
-    java.util.Map<String, String> brokerConfigs() {
+    Map<String, String> brokerConfigs() {
         return brokerConfigs;
     }
 

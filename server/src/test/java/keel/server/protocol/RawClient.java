@@ -19,13 +19,13 @@ import org.apache.kafka.common.requests.RequestHeader;
  * A blocking test client that sends hand-built request frames (valid ones built with kafka-clients' request classes,
  * or arbitrary bytes) and reads size-prefixed response frames.
  */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
     private int correlationId;
 
-    RawClient(final int port) throws IOException {
+    public RawClient(final int port) throws IOException {
         socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         socket.setSoTimeout(30_000);
@@ -36,7 +36,7 @@ final class RawClient implements AutoCloseable {
     /**
      * Sends a request and reads its response.
      */
-    AbstractResponse send(final AbstractRequest request) throws IOException {
+    public AbstractResponse send(final AbstractRequest request) throws IOException {
         final RequestHeader header = new RequestHeader(request.apiKey(), request.version(), "raw-client",
             ++correlationId);
         writeFrame(request.serializeWithHeader(header));
@@ -46,24 +46,34 @@ final class RawClient implements AutoCloseable {
     /**
      * Sends a request body of any version, as kafka-clients' generated classes write it, and reads its response.
      */
-    AbstractResponse send(final ApiKeys api, final short version, final ApiMessage body) throws IOException {
+    public AbstractResponse send(final ApiKeys api, final short version, final ApiMessage body) throws IOException {
+        final RequestHeader header = write(api, version, body);
+        return AbstractResponse.parseResponse(ByteBuffer.wrap(readFrame()), header);
+    }
+
+    /**
+     * Sends a request body of any version without waiting for the response.
+     *
+     * @return the header sent.
+     */
+    public RequestHeader write(final ApiKeys api, final short version, final ApiMessage body) throws IOException {
         final RequestHeader header = new RequestHeader(api, version, "raw-client", ++correlationId);
         final ByteBuffer head = MessageUtil.toByteBufferAccessor(header.data(), header.headerVersion()).buffer();
         final ByteBuffer rest = MessageUtil.toByteBufferAccessor(body, version).buffer();
         final ByteBuffer frame = ByteBuffer.allocate(head.remaining() + rest.remaining());
         frame.put(head).put(rest).flip();
         writeFrame(frame);
-        return AbstractResponse.parseResponse(ByteBuffer.wrap(readFrame()), header);
+        return header;
     }
 
-    void writeFrame(final ByteBuffer frame) throws IOException {
+    public void writeFrame(final ByteBuffer frame) throws IOException {
         final byte[] bytes = new byte[4 + frame.remaining()];
         ByteBuffer.wrap(bytes).putInt(frame.remaining()).put(frame.duplicate());
         out.write(bytes);
         out.flush();
     }
 
-    byte[] readFrame() throws IOException {
+    public byte[] readFrame() throws IOException {
         final int size = in.readInt();
         final byte[] frame = new byte[size];
         in.readFully(frame);
@@ -73,7 +83,7 @@ final class RawClient implements AutoCloseable {
     /**
      * @return true when the server closed the connection (end of stream before any byte).
      */
-    boolean isClosedByServer() throws IOException {
+    public boolean isClosedByServer() throws IOException {
         try {
             return in.read() == -1;
         } catch (final EOFException ex) {
