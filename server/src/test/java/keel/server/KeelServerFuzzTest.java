@@ -388,9 +388,9 @@ class KeelServerFuzzTest {
                     frame[random.nextInt(frame.length)] = (byte) random.nextInt(256);
                 }
                 if (template.maxWaitPosition() >= 0) {
-                    // A fetch parks for its max wait, holding its frame and, with five parked, its connection even
-                    // after the client has gone (as Kafka holds the connection); keep it short so the end state
-                    // is reached in seconds, not days.
+                    // A fetch parks for its max wait. A closed connection frees its parked fetches, but one with
+                    // keel.max.inflight.requests.per.connection requests parked is not read, so its end of stream
+                    // is seen only when the first completes: keep the wait short so the end state comes in seconds.
                     ByteBuffer.wrap(frame).putInt(template.maxWaitPosition(), random.nextInt(500));
                 }
                 return frame;

@@ -13,7 +13,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
-import keel.log.testing.Await;
 import keel.server.TestBroker;
 import keel.server.network.SocketServer;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
@@ -43,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * Client errors the broker must answer (or hang up on, with a word in the log) rather than die on, beyond those
  * {@link KafkaRequestHandlerTest} and the network layer's tests cover: versions outside what Keel parses for an API
  * other than ApiVersions, APIs Keel does not serve (what a consumer-group client meets), a body kafka-clients parses
- * but cannot build an error response for, and a client that disconnects while its request is parked.
+ * but cannot build an error response for. (A client that disconnects while its fetch is parked:
+ * {@code KafkaRequestHandlerTest}; mid-frame: the network layer's tests.)
  */
 @Timeout(60)
 class KafkaRequestHandlerBadInputTest {
@@ -172,26 +172,5 @@ class KafkaRequestHandlerBadInputTest {
         }
         assertEquals(handlerErrorsBefore, network.handlerErrors());
         assertStillServing();
-    }
-
-    @Test
-    void shouldReleaseParkedFetchFrameWhenClientDisconnectsWhileParked() throws Exception {
-        final SocketServer network = broker.server().socketServer();
-        final FetchRequestData fetch = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(1500).setMinBytes(1)
-            .setMaxBytes(1024 * 1024);
-        final FetchRequestData.FetchTopic topic = new FetchRequestData.FetchTopic().setTopic(TOPIC);
-        topic.partitions().add(new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(0)
-            .setPartitionMaxBytes(1024 * 1024).setLogStartOffset(-1).setCurrentLeaderEpoch(-1));
-        fetch.topics().add(topic);
-        try (RawClient client = new RawClient(broker.server().boundPort())) {
-            // the topic is empty: the fetch parks for its max wait
-            client.writeFrame(frame(ApiKeys.FETCH, (short) 12, (short) 2, fetch, (short) 12));
-            Await.await(() -> network.frameMemoryInUseBytes() > 0, 10_000, () -> "the fetch was never parked");
-        }
-
-        assertStillServing();
-        Await.await(() -> network.openConnections() == 0 && network.frameMemoryInUseBytes() == 0, 10_000,
-            () -> network.openConnections() + " connections open, " + network.frameMemoryInUseBytes()
-                + " frame bytes held after the parked fetch's max wait");
     }
 }
