@@ -452,7 +452,9 @@ public final class Log implements AutoCloseable {
             final int totalBytes = end - start;
             final long lastOffset = asLeader ? logEndOffset + result.recordCountDelta() - 1 : lastOffsetOf(records,
                 start, end);
-            maybeRoll(totalBytes, lastOffset, nowMs, cfg);
+            final long maxTimestamp = cfg.messageTimestampTypeLogAppend() ? nowMs : maxTimestampOf(records, start,
+                end);
+            maybeRoll(totalBytes, lastOffset, nowMs, maxTimestamp, cfg);
             // 3. assign offsets, copy, update producer state; 4. publish
             writeBatches(records, start, end, leaderEpoch, asLeader, cfg.messageTimestampTypeLogAppend() ? nowMs
                 : RecordBatchFormat.NO_TIMESTAMP, result);
@@ -569,11 +571,22 @@ public final class Log implements AutoCloseable {
         return last;
     }
 
-    private void maybeRoll(final int totalBytes, final long lastOffset, final long nowMs, final LogConfig cfg)
-        throws IOException {
+    private long maxTimestampOf(final ByteBuffer records, final int start, final int end) {
+        int position = start;
+        long max = RecordBatchFormat.NO_TIMESTAMP;
+        while (position < end) {
+            writerView.wrap(records, position);
+            max = Math.max(max, writerView.maxTimestamp());
+            position += writerView.sizeInBytes();
+        }
+        return max;
+    }
+
+    private void maybeRoll(final int totalBytes, final long lastOffset, final long nowMs, final long maxTimestamp,
+                           final LogConfig cfg) throws IOException {
         final Segment active = activeSegment();
         final boolean full = !active.hasRoomFor(totalBytes) || active.isIndexFull();
-        final boolean old = active.size() > 0 && active.timeWaitedForRollMs(nowMs) > cfg.segmentMs();
+        final boolean old = active.size() > 0 && active.timeWaitedForRollMs(nowMs, maxTimestamp) > cfg.segmentMs();
         final boolean overflow = lastOffset - active.baseOffset() > Integer.MAX_VALUE;
         if ((full || old || overflow) && active.size() > 0) {
             roll(nowMs);

@@ -140,6 +140,18 @@ class LogTest {
     }
 
     @Test
+    void shouldNotRollPerAppendWhenTimestampsAreOlderThanSegmentMs() throws IOException {
+        // Kafka measures a segment's age from its first timestamp to the incoming one, not to the clock
+        try (Log log = open(LogConfig.defaults().with(LogConfig.SEGMENT_MS_CONFIG, 1000))) {
+            time.advance(1_000_000);
+            for (int i = 0; i < 10; i++) {
+                log.tryAppendAsLeader(batch(T0, "old-" + i), 0, result);
+            }
+            assertArrayEquals(new long[] {0}, log.segmentBaseOffsets());
+        }
+    }
+
+    @Test
     void shouldRejectBatchLargerThanMaxMessageBytes() throws IOException {
         try (Log log = open(LogConfig.defaults().with(LogConfig.MAX_MESSAGE_BYTES_CONFIG, 500))) {
             assertEquals(ErrorCode.MESSAGE_TOO_LARGE, log.tryAppendAsLeader(TestBatches.sized(600, T0), 0, result));

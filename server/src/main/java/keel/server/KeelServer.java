@@ -148,6 +148,13 @@ public final class KeelServer implements AutoCloseable {
     }
 
     /**
+     * @return the network layer (its counters and frame-memory figures, for tests and monitoring).
+     */
+    public SocketServer socketServer() {
+        return socketServer;
+    }
+
+    /**
      * @return the topics (for tests and embedders).
      */
     public TopicManager topics() {

@@ -262,13 +262,18 @@ public final class Segment {
     }
 
     /**
-     * @param nowMs the current time.
-     * @return how long the segment has waited for a time-based roll: since its first batch's timestamp, or
-     *     since its creation when it has none.
+     * Kafka's {@code LogSegment.timeWaitedForRoll}: a segment with timestamps is as old as the distance between the
+     * incoming batches' timestamp and its first batch's, whatever the clock says, so a producer whose timestamps are
+     * far in the past (replayed data, a wrong clock) fills segments instead of rolling one per append.
+     *
+     * @param nowMs              the current time.
+     * @param messageTimestampMs the largest timestamp of the batches about to be appended (the append time for
+     *                           LogAppendTime), or {@code RecordBatchFormat.NO_TIMESTAMP}.
+     * @return how long the segment has waited for a time-based roll: from its first batch's timestamp to
+     *     {@code messageTimestampMs}, or since its creation when it has no timestamp.
      */
-    public long timeWaitedForRollMs(final long nowMs) {
-        final long from = rollingBasedTimestamp >= 0 ? rollingBasedTimestamp : createdMs;
-        return nowMs - from;
+    public long timeWaitedForRollMs(final long nowMs, final long messageTimestampMs) {
+        return rollingBasedTimestamp >= 0 ? messageTimestampMs - rollingBasedTimestamp : nowMs - createdMs;
     }
 
     /**

@@ -86,7 +86,19 @@ public final class KafkaRequestHandler implements RequestHandler {
                 LOG.warn("Answering UNSUPPORTED_VERSION to {} v{} from {} (client {}): Keel does not serve it",
                     api, version, request.remoteAddress(), header.clientId());
             }
-            context.respond(body.getErrorResponse(0, Errors.UNSUPPORTED_VERSION.exception()).data());
+            final ApiMessage error;
+            try {
+                error = body.getErrorResponse(0, Errors.UNSUPPORTED_VERSION.exception()).data();
+            } catch (final RuntimeException ex) {
+                // kafka-clients builds some error responses from the request's fields (DescribeUserScramCredentials
+                // walks its user list), which a body that parsed may still lack
+                LOG.warn("Closing connection {} from {}: cannot build the error response to {} v{} (correlation id "
+                    + "{}): {}", request.connectionId(), request.remoteAddress(), api, version, header.correlationId(),
+                    ex.toString());
+                request.closeConnection();
+                return;
+            }
+            context.respond(error);
             return;
         }
         dispatch(context, body.data());
