@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -72,8 +73,11 @@ class KafkaToolsCompatibilityTest {
         assertEquals(perCodec * codecs.length, records, logDump);
         final long batches = logDump.lines().filter(line -> line.startsWith("baseOffset: ")).count();
         assertEquals(batches, logDump.lines().filter(line -> line.endsWith("isvalid: true")).count(), logDump);
-        assertEquals(indexes.size(), sanity.lines().filter(line -> line.endsWith("passed sanity check.")).count(),
-            sanity);
+        // Kafka's tool prints "... is empty" instead of a sanity verdict for an index without entries (the last
+        // segment when it holds less than index.interval.bytes), so every index gets one of the two lines.
+        assertEquals(indexes.size(), sanity.lines()
+            .filter(line -> line.endsWith("passed sanity check.") || line.endsWith("is empty.")).count(), sanity);
+        assertFalse(sanity.toLowerCase(Locale.ROOT).contains("fail"), sanity);
         assertFalse(verify.contains("Mismatches"), verify);
     }
 
