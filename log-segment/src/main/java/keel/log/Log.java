@@ -860,12 +860,30 @@ public final class Log implements AutoCloseable {
         }
     }
 
+    /**
+     * The first record with the largest timestamp among the records at or above the log start. Only a segment that
+     * starts below the log start can hold records below it, whose timestamps its max-so-far may include: such a
+     * segment is scanned from the log start; every other segment answers from its max-so-far, and only the best one
+     * is scanned for the record's offset.
+     */
     private int maxTimestampOffset(final OffsetAndTimestamp out) throws IOException {
         out.set(-1, RecordBatchFormat.NO_TIMESTAMP);
+        final long start = logStartOffset;
         final Segment[] segs = segments;
         Segment best = null;
         for (final Segment segment : segs) {
-            if (segment.maxTimestampSoFar() >= 0 && (best == null
+            if (segment.maxTimestampSoFar() < 0 || segment.nextOffset() <= start) {
+                continue;
+            }
+            if (segment.baseOffset() < start) {
+                if (segment.maxTimestampSoFar() > out.timestampMs() && segment.tryReserve()) {
+                    try {
+                        maxAtOrAfter(segment, start, out);
+                    } finally {
+                        segment.release();
+                    }
+                }
+            } else if (segment.maxTimestampSoFar() > out.timestampMs() && (best == null
                 || segment.maxTimestampSoFar() > best.maxTimestampSoFar())) {
                 best = segment;
             }
@@ -878,6 +896,51 @@ public final class Log implements AutoCloseable {
             return scanForTimestamp(best, best.offsetOfMaxTimestampSoFar(), target, true, out);
         } finally {
             best.release();
+        }
+    }
+
+    /**
+     * Sets {@code out} to the first record of {@code segment} at or above {@code from} with the largest timestamp
+     * there, if that timestamp is larger than the one {@code out} holds. A batch that starts below {@code from} is
+     * opened to take the max of its records from {@code from} on (a Snappy or Zstandard one answers with its max).
+     */
+    private void maxAtOrAfter(final Segment segment, final long from, final OffsetAndTimestamp out)
+        throws IOException {
+        final RecordBatchView view = new RecordBatchView();
+        final long end = logEndOffset;
+        final int limit = segment.size();
+        final int start = segment.translateOffset(from, new keel.index.OffsetPosition(), view, limit);
+        if (start < 0) {
+            return;
+        }
+        final MappedByteBuffer buffer = segment.mapForRead();
+        long bestTimestamp = out.timestampMs();
+        int bestPosition = -1;
+        try (RecordReader reader = new RecordReader()) {
+            for (int position = start; position + RecordBatchFormat.LOG_OVERHEAD <= limit;
+                 position += view.sizeInBytes()) {
+                view.wrap(buffer, position);
+                if (view.baseOffset() >= end) {
+                    break;
+                }
+                long max = view.maxTimestamp();
+                if (view.baseOffset() < from && reader.tryOpen(view) == ErrorCode.NONE) {
+                    max = RecordBatchFormat.NO_TIMESTAMP;
+                    while (reader.next()) {
+                        if (reader.record().offset() >= from) {
+                            max = Math.max(max, reader.record().timestamp());
+                        }
+                    }
+                }
+                if (max > bestTimestamp) {
+                    bestTimestamp = max;
+                    bestPosition = position;
+                }
+            }
+        }
+        if (bestPosition >= 0) {
+            view.wrap(buffer, bestPosition);
+            findRecord(view, bestTimestamp, true, from, out);
         }
     }
 
@@ -911,6 +974,7 @@ public final class Log implements AutoCloseable {
                                  final boolean exactMax, final OffsetAndTimestamp out) throws IOException {
         final RecordBatchView view = new RecordBatchView();
         final long end = logEndOffset;
+        final long floor = logStartOffset;
         final int limit = segment.size();
         final int start = segment.translateOffset(fromOffset, new keel.index.OffsetPosition(), view, limit);
         if (start < 0) {
@@ -924,8 +988,8 @@ public final class Log implements AutoCloseable {
                 break;
             }
             final boolean match = exactMax ? view.maxTimestamp() == target : view.maxTimestamp() >= target;
-            if (match && view.lastOffset() >= logStartOffset) {
-                findRecord(view, target, exactMax, out);
+            // a batch that straddles the log start may match only through records below it: then read on
+            if (match && view.lastOffset() >= floor && findRecord(view, target, exactMax, floor, out)) {
                 return ErrorCode.NONE;
             }
             position += view.sizeInBytes();
@@ -935,27 +999,29 @@ public final class Log implements AutoCloseable {
 
     /**
      * The first record of the batch at or after {@code target} (or exactly at it, for MAX_TIMESTAMP) and at or
-     * after the log start. A Snappy or Zstandard batch cannot be opened by Keel's reader: its first offset and max
-     * timestamp answer instead, which a consumer seeking there reads from without losing a record.
+     * after {@code floor} (the log start). A Snappy or Zstandard batch cannot be opened by Keel's reader: its first
+     * offset at or above the floor and its max timestamp answer instead, which a consumer seeking there reads from
+     * without losing a record.
+     *
+     * @return false when no record at or above the floor matches (the batch matched through records below it).
      */
-    private void findRecord(final RecordBatchView view, final long target, final boolean exactMax,
-                            final OffsetAndTimestamp out) {
-        final long floor = logStartOffset;
+    private static boolean findRecord(final RecordBatchView view, final long target, final boolean exactMax,
+                                      final long floor, final OffsetAndTimestamp out) {
         try (RecordReader reader = new RecordReader()) {
             if (reader.tryOpen(view) != ErrorCode.NONE) {
                 out.set(Math.max(view.baseOffset(), floor), view.maxTimestamp());
-                return;
+                return true;
             }
             while (reader.next()) {
                 final RecordView record = reader.record();
                 final boolean match = exactMax ? record.timestamp() == target : record.timestamp() >= target;
                 if (match && record.offset() >= floor) {
                     out.set(record.offset(), record.timestamp());
-                    return;
+                    return true;
                 }
             }
         }
-        out.set(Math.max(view.baseOffset(), floor), view.maxTimestamp());
+        return false;
     }
 
     // ---------------------------------------------------------------------------------------------------------

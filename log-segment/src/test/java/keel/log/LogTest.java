@@ -281,6 +281,64 @@ class LogTest {
         }
     }
 
+    /** One batch whose records have the given timestamps, values "v0", "v1", ... */
+    private static ByteBuffer timed(final long... timestamps) {
+        try (RecordBatchBuilder builder = new RecordBatchBuilder(Compression.NONE)) {
+            for (int i = 0; i < timestamps.length; i++) {
+                builder.append(timestamps[i], null, ("v" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return builder.build();
+        }
+    }
+
+    @Test
+    void shouldSkipRecordsBelowTheLogStartWhenTheyAloneMatchATimestampSearch() throws IOException {
+        try (Log log = open()) {
+            log.tryAppendAsLeader(timed(T0 + 100, T0 + 1, T0 + 2), 0, result);
+            log.tryAppendAsLeader(timed(T0 + 150, T0 + 3), 0, result);
+            assertEquals(ErrorCode.NONE, log.deleteRecordsBefore(1));
+
+            final OffsetAndTimestamp found = new OffsetAndTimestamp();
+            assertEquals(ErrorCode.NONE, log.offsetForTimestamp(T0 + 50, found));
+
+            assertEquals(3, found.offset(), "offset 0 matches but lies below the log start; 1 and 2 are too early");
+            assertEquals(T0 + 150, found.timestampMs());
+        }
+    }
+
+    @Test
+    void shouldAnswerMaxTimestampFromRecordsAtOrAboveTheLogStartWhenALargerOneLiesInTheSameBatchBelowIt()
+        throws IOException {
+        try (Log log = open()) {
+            log.tryAppendAsLeader(timed(T0 + 100, T0 + 1, T0 + 20), 0, result);
+            log.tryAppendAsLeader(timed(T0 + 5, T0 + 7), 0, result);
+            assertEquals(ErrorCode.NONE, log.deleteRecordsBefore(1));
+
+            final OffsetAndTimestamp found = new OffsetAndTimestamp();
+            assertEquals(ErrorCode.NONE, log.offsetForTimestamp(Log.MAX_TIMESTAMP, found));
+
+            assertEquals(2, found.offset());
+            assertEquals(T0 + 20, found.timestampMs());
+        }
+    }
+
+    @Test
+    void shouldAnswerMaxTimestampFromRecordsAtOrAboveTheLogStartWhenALargerOneLiesInAnEarlierBatch()
+        throws IOException {
+        try (Log log = open()) {
+            log.tryAppendAsLeader(timed(T0 + 100, T0 + 1), 0, result);
+            log.tryAppendAsLeader(timed(T0 + 20, T0 + 5), 0, result);
+            assertEquals(ErrorCode.NONE, log.deleteRecordsBefore(2));
+            assertEquals(1, log.segmentCount(), "the batch below the log start is still in the active segment");
+
+            final OffsetAndTimestamp found = new OffsetAndTimestamp();
+            assertEquals(ErrorCode.NONE, log.offsetForTimestamp(Log.MAX_TIMESTAMP, found));
+
+            assertEquals(2, found.offset());
+            assertEquals(T0 + 20, found.timestampMs());
+        }
+    }
+
     @Test
     void shouldAcknowledgeDuplicateWithOriginalOffsetsWhenProducerRetries() throws IOException {
         try (Log log = open()) {
