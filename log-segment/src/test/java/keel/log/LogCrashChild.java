@@ -36,8 +36,9 @@ public final class LogCrashChild {
         .checkpointIntervalMs(20)
         .flushSchedulerIntervalMs(20)
         .retentionCheckIntervalMs(Long.MAX_VALUE / 4);
-    /** A bound for the loop in case the parent is gone and stdout does not report it. */
-    private static final int MAX_APPENDS = 1_000_000;
+    /** Bounds for the loop in case the parent is gone and stdout does not report it. */
+    private static final int MAX_APPENDS = 100_000;
+    private static final long MAX_RUN_NS = 60_000_000_000L;
     private static final Compression[] CODECS = {Compression.NONE, Compression.GZIP, Compression.LZ4};
 
     private LogCrashChild() {
@@ -57,7 +58,8 @@ public final class LogCrashChild {
             final Log log = manager.getOrCreate(TOPIC, 0, CONFIG);
             out.println("open " + log.logStartOffset() + " " + log.logEndOffset());
             out.flush();
-            for (int i = 0; i < MAX_APPENDS && !out.checkError(); i++) {
+            final long startNs = System.nanoTime();
+            for (int i = 0; i < MAX_APPENDS && !out.checkError() && System.nanoTime() - startNs < MAX_RUN_NS; i++) {
                 final long first = log.logEndOffset();
                 final ByteBuffer batch = batch(first, 1 + random.nextInt(random.nextInt(4) == 0 ? 40 : 8),
                     CODECS[random.nextInt(CODECS.length)]);
