@@ -17,7 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -133,12 +136,43 @@ public final class Log implements AutoCloseable {
 
     private void load(final long checkpointedRecoveryPoint, final long checkpointedLogStart,
                       final boolean hadCleanShutdown) throws IOException {
+        final List<Segment> loaded = new ArrayList<>();
+        boolean done = false;
+        try {
+            loadSegments(checkpointedRecoveryPoint, checkpointedLogStart, hadCleanShutdown, loaded);
+            done = true;
+        } finally {
+            if (!done) {
+                releaseAfterFailedLoad(loaded);
+            }
+        }
+    }
+
+    /**
+     * A failed open (a full disk when an index or the active segment is allocated, an unreadable file) leaves the
+     * files as a crash would, which the next open recovers, and keeps none of them open or mapped.
+     */
+    private void releaseAfterFailedLoad(final List<Segment> loaded) {
+        final Set<Segment> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+        owned.addAll(loaded);
+        owned.addAll(Arrays.asList(segments));
+        for (final Segment segment : owned) {
+            if (!segment.isDeleted()) {
+                segment.release();
+            }
+        }
+        segments = NO_SEGMENTS;
+        closed = true;
+        producerState.close();
+    }
+
+    private void loadSegments(final long checkpointedRecoveryPoint, final long checkpointedLogStart,
+                              final boolean hadCleanShutdown, final List<Segment> loaded) throws IOException {
         final long nowMs = time.milliseconds();
         final LogConfig cfg = config;
         // 1. remove what an interrupted deletion or write left behind
         final List<Long> baseOffsets = removeLeftoversAndListSegments();
         // 2. open every segment, recovering those past the recovery point and those whose index is damaged
-        final List<Segment> loaded = new ArrayList<>();
         long truncatedBytes = 0;
         int recovered = 0;
         for (int i = 0; i < baseOffsets.size(); i++) {

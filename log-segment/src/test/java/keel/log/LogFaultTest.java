@@ -1,9 +1,12 @@
 package keel.log;
 
+import keel.index.FileAllocator;
+import keel.index.testing.FailingFileAllocator;
 import keel.index.testing.Tmpfs;
 import keel.log.testing.Directories;
 import keel.log.testing.ManualTime;
 import keel.log.testing.TestBatches;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +28,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -466,6 +470,73 @@ class LogFaultTest {
             assertEquals(ErrorCode.NONE, log.tryAppendAsLeader(TestBatches.batch(T0, "after"), 0, result));
             assertEquals(0, result.firstOffset());
             assertEquals(List.of("after"), readValues(log));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Opening on a full disk
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** The files under {@code dir} this process holds open ({@code /proc/self/fd}) or mapped ({@code maps}). */
+    private static List<String> openOrMappedFilesUnder(final Path dir) throws IOException {
+        final Path fds = Path.of("/proc/self/fd");
+        Assumptions.assumeTrue(Files.isDirectory(fds), "needs Linux's /proc to see open files");
+        final String prefix = dir.toRealPath().toString() + "/";
+        final List<String> found = new ArrayList<>();
+        for (final Path fd : Directories.list(fds)) {
+            try {
+                final String target = Files.readSymbolicLink(fd).toString();
+                if (target.startsWith(prefix)) {
+                    found.add("open: " + target);
+                }
+            } catch (final IOException ignore) {
+                // the descriptor of the directory listing itself is gone by the time it is read
+            }
+        }
+        for (final String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+            if (line.contains(prefix)) {
+                found.add("mapped: " + line.substring(line.indexOf('/')));
+            }
+        }
+        return found;
+    }
+
+    private Log openWithAllocator(final FileAllocator allocator) throws IOException {
+        return Log.open(dir(), CONFIG, LogOptions.defaults().time(time).allocator(allocator), 0, 0, false);
+    }
+
+    /** A log whose rolls flush inline, so that no background flush holds a file open when the test looks. */
+    private Log openFlushingInline() throws IOException {
+        return Log.open(dir(), CONFIG, LogOptions.defaults().time(time).background(Runnable::run), 0, 0, false);
+    }
+
+    @Test
+    void shouldReleaseEveryFileWhenOpeningFailsOnAFullDisk() throws IOException {
+        try (Log log = openFlushingInline()) {
+            fill(log, 3, new Random(12));
+        }
+        final FailingFileAllocator full = new FailingFileAllocator(FileAllocator.SYSTEM).failing(true);
+
+        final IOException failure = assertThrows(IOException.class, () -> openWithAllocator(full).close());
+
+        assertTrue(failure.getMessage().contains("No space left on device"), failure.getMessage());
+        assertEquals(List.of(), openOrMappedFilesUnder(dir()), "a failed open keeps no file open or mapped");
+    }
+
+    @Test
+    void shouldOpenWithEveryRecordWhenSpaceReturnsAfterAFailedOpen() throws IOException {
+        final List<String> records;
+        try (Log log = openFlushingInline()) {
+            fill(log, 3, new Random(13));
+            records = TestBatches.describeAll(log);
+        }
+        final FailingFileAllocator allocator = new FailingFileAllocator(FileAllocator.SYSTEM).failing(true);
+        assertThrows(IOException.class, () -> openWithAllocator(allocator).close());
+
+        allocator.failing(false);
+        try (Log log = openWithAllocator(allocator)) {
+            assertEquals(records, TestBatches.describeAll(log));
+            assertEquals(ErrorCode.NONE, log.tryAppendAsLeader(TestBatches.batch(T0, "after"), 0, result));
         }
     }
 
