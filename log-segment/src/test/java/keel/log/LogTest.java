@@ -390,6 +390,26 @@ class LogTest {
     }
 
     @Test
+    void shouldThrowKeelStorageExceptionNamingTheDirectoryWhenTheConvenienceAppendFindsTheDiskFull()
+        throws IOException {
+        final FailingFileAllocator allocator = new FailingFileAllocator(keel.index.FileAllocator.SYSTEM);
+        try (Log log = Log.open(tmp.resolve("events-0"), LogConfig.defaults().with(LogConfig.SEGMENT_BYTES_CONFIG,
+            1024), LogOptions.defaults().time(time).allocator(allocator), 0, 0, false)) {
+            for (int i = 0; i < 3; i++) {
+                log.append(TestBatches.sized(200, T0));
+            }
+            allocator.failing(true);
+
+            final KeelStorageException failure = org.junit.jupiter.api.Assertions.assertThrows(
+                KeelStorageException.class, () -> log.append(TestBatches.sized(200, T0)));
+
+            assertEquals(tmp.resolve("events-0"), failure.dir());
+            assertTrue(failure.getMessage().contains("No space left on device"), failure.getMessage());
+            assertEquals(3, log.logEndOffset());
+        }
+    }
+
+    @Test
     @Timeout(10)
     void shouldWakeTailingReaderWhenRecordsArrive() throws Exception {
         try (Log log = open()) {
