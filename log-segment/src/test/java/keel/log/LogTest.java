@@ -2,6 +2,7 @@ package keel.log;
 
 import keel.index.testing.FailingFileAllocator;
 import keel.log.testing.ManualTime;
+import keel.log.testing.OpenFiles;
 import keel.log.testing.TestBatches;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -387,6 +388,38 @@ class LogTest {
             assertEquals(3, result.firstOffset());
             assertEquals(4, readAll(log).size());
         }
+    }
+
+    /** Options whose background work runs inline, so that no background thread holds a file when a test looks. */
+    private LogOptions inline() {
+        return LogOptions.defaults().time(time).background(Runnable::run).pretouchExecutor(Runnable::run);
+    }
+
+    @Test
+    void shouldReleaseEveryMappingWhenClosingALogThatWasReopened() throws IOException {
+        try (Log log = Log.open(tmp.resolve("events-0"), LogConfig.defaults(), inline(), 0, 0, false)) {
+            log.tryAppendAsLeader(batch(T0, "a", "b"), 0, result);
+        }
+        try (Log log = Log.open(tmp.resolve("events-0"), LogConfig.defaults(), inline(), 2, 0, true)) {
+            assertEquals(2, log.logEndOffset());
+        }
+
+        assertEquals(List.of(), OpenFiles.under(tmp.resolve("events-0")));
+    }
+
+    @Test
+    void shouldReleaseEveryMappingWhenClosingAfterTruncatingIntoAnEarlierSegment() throws IOException {
+        final LogConfig config = LogConfig.defaults().with(LogConfig.SEGMENT_BYTES_CONFIG, 1024);
+        try (Log log = Log.open(tmp.resolve("events-0"), config, inline(), 0, 0, false)) {
+            for (int i = 0; i < 8; i++) {
+                log.tryAppendAsLeader(TestBatches.sized(200, T0), 0, result);
+            }
+            assertTrue(log.segmentCount() > 2);
+            log.truncateTo(2);
+            assertEquals(1, log.segmentCount());
+        }
+
+        assertEquals(List.of(), OpenFiles.under(tmp.resolve("events-0")));
     }
 
     @Test
