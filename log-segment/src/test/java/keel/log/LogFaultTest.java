@@ -5,8 +5,8 @@ import keel.index.testing.FailingFileAllocator;
 import keel.index.testing.Tmpfs;
 import keel.log.testing.Directories;
 import keel.log.testing.ManualTime;
+import keel.log.testing.OpenFiles;
 import keel.log.testing.TestBatches;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -477,30 +477,6 @@ class LogFaultTest {
     // Opening on a full disk
     // ---------------------------------------------------------------------------------------------------------
 
-    /** The files under {@code dir} this process holds open ({@code /proc/self/fd}) or mapped ({@code maps}). */
-    private static List<String> openOrMappedFilesUnder(final Path dir) throws IOException {
-        final Path fds = Path.of("/proc/self/fd");
-        Assumptions.assumeTrue(Files.isDirectory(fds), "needs Linux's /proc to see open files");
-        final String prefix = dir.toRealPath().toString() + "/";
-        final List<String> found = new ArrayList<>();
-        for (final Path fd : Directories.list(fds)) {
-            try {
-                final String target = Files.readSymbolicLink(fd).toString();
-                if (target.startsWith(prefix)) {
-                    found.add("open: " + target);
-                }
-            } catch (final IOException ignore) {
-                // the descriptor of the directory listing itself is gone by the time it is read
-            }
-        }
-        for (final String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
-            if (line.contains(prefix)) {
-                found.add("mapped: " + line.substring(line.indexOf('/')));
-            }
-        }
-        return found;
-    }
-
     private Log openWithAllocator(final FileAllocator allocator) throws IOException {
         return Log.open(dir(), CONFIG, LogOptions.defaults().time(time).allocator(allocator), 0, 0, false);
     }
@@ -520,7 +496,7 @@ class LogFaultTest {
         final IOException failure = assertThrows(IOException.class, () -> openWithAllocator(full).close());
 
         assertTrue(failure.getMessage().contains("No space left on device"), failure.getMessage());
-        assertEquals(List.of(), openOrMappedFilesUnder(dir()), "a failed open keeps no file open or mapped");
+        assertEquals(List.of(), OpenFiles.under(dir()), "a failed open keeps no file open or mapped");
     }
 
     @Test

@@ -2,6 +2,7 @@ package keel.log;
 
 import keel.log.testing.Directories;
 import keel.log.testing.ManualTime;
+import keel.log.testing.OpenFiles;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -245,12 +246,14 @@ class LogPropertyTest {
                         + "\nmodel: " + world.model, ex));
                 }
             }
-            return null;
         } finally {
             if (world.log != null) {
                 world.log.close();
             }
         }
+        final List<String> leaked = OpenFiles.under(root);
+        return leaked.isEmpty() ? null : new Failure(ops.size() - 1, new AssertionError("after the last step and "
+            + "close, files are still open or mapped: " + leaked));
     }
 
     /**
@@ -295,9 +298,10 @@ class LogPropertyTest {
         }
 
         Log open(final Path logDir, final long recoveryPoint, final boolean clean) throws IOException {
-            // background work (the flush after a roll) runs inline, so a seed replays exactly
-            return Log.open(logDir, CONFIG, LogOptions.defaults().time(time).background(Runnable::run),
-                recoveryPoint, model.logStart, clean);
+            // background work (the flush after a roll, the pre-touch) runs inline, so that a seed replays exactly
+            // and no background thread holds a file when the leak check looks
+            return Log.open(logDir, CONFIG, LogOptions.defaults().time(time).background(Runnable::run)
+                .pretouchExecutor(Runnable::run), recoveryPoint, model.logStart, clean);
         }
 
         void append(final List<BatchSpec> specs) {
