@@ -312,6 +312,29 @@ class LogFaultTest {
     }
 
     @Test
+    void shouldReadEveryOffsetWhenAnIndexEntryPointsInsideABatchButPassesTheSanityCheck() throws IOException {
+        final List<String> records;
+        final long end;
+        try (Log log = open(dir(), 0, 0, false)) {
+            fill(log, 3, new Random(14));
+            records = TestBatches.describeAll(log);
+            end = log.logEndOffset();
+        }
+        final Path index = segmentFile(dir(), 0, ".index");
+        final ByteBuffer entries = ByteBuffer.wrap(Files.readAllBytes(index));
+        final int entry = entries.limit() / 8 / 2;
+        assertTrue(entry > 0 && entries.getInt(entry * 8 + 12) - entries.getInt(entry * 8 + 4) > 7,
+            "a middle entry with room to move inside its batch");
+        // still increasing and inside the file, so the sanity check on open passes; but no batch starts there
+        write(index, entry * 8 + 4, ByteBuffer.allocate(4).putInt(0, entries.getInt(entry * 8 + 4) + 7).array());
+
+        try (Log log = open(dir(), end, 0, true)) {
+            assertEveryOffsetFound(log);
+            assertEquals(records, TestBatches.describeAll(log));
+        }
+    }
+
+    @Test
     void shouldRebuildMissingIndexFilesWhenOpening() throws IOException {
         final List<String> records;
         final long end;

@@ -466,6 +466,11 @@ public final class Segment {
         offsetIndex.lookup(offset, lookup);
         final MappedByteBuffer buffer = mapForRead();
         int position = lookup.position();
+        if (position > 0 && !isIndexTarget(buffer, position, lookup.offset(), limit, view)) {
+            // an index entry damaged in a way its sanity check cannot see (still in order, inside the file) would
+            // make the scan below skip batches or serve bytes from inside one: scan the segment from its start
+            position = 0;
+        }
         while (position + RecordBatchFormat.LOG_OVERHEAD <= limit) {
             view.wrap(buffer, position);
             final int batchSize = view.sizeInBytes();
@@ -478,6 +483,23 @@ public final class Segment {
             position += batchSize;
         }
         return -1;
+    }
+
+    /**
+     * Whether an offset index entry {@code (entryOffset, position)} points at a batch header: magic 2, a length
+     * that fits below {@code limit}, offsets in this segment and not past the entry's offset (Kafka's entries name
+     * the last offset of an append that may hold several batches; Keel's, the batch's own last offset).
+     */
+    private boolean isIndexTarget(final ByteBuffer buffer, final int position, final long entryOffset,
+                                  final int limit, final RecordBatchView view) {
+        if ((long) position + RecordBatchFormat.RECORD_BATCH_OVERHEAD > limit) {
+            return false;
+        }
+        view.wrap(buffer, position);
+        final int batchSize = view.sizeInBytes();
+        return view.magic() == RecordBatchFormat.MAGIC_VALUE_V2 && batchSize >= RecordBatchFormat.RECORD_BATCH_OVERHEAD
+            && (long) position + batchSize <= limit && view.baseOffset() >= baseOffset
+            && view.lastOffset() <= entryOffset && view.baseOffset() <= view.lastOffset();
     }
 
     /**
