@@ -988,7 +988,10 @@ public final class Log implements AutoCloseable {
             try {
                 final keel.index.TimestampOffset floor = new keel.index.TimestampOffset();
                 segment.timeIndex().lookup(timestampMs, floor);
-                final long from = Math.max(floor.offset(), logStartOffset);
+                // an entry damaged in a way the sanity check cannot see would start the scan past the match
+                final long entryOffset = floor.offset() > segment.baseOffset() && !isTimeIndexTarget(segment, floor)
+                    ? segment.baseOffset() : floor.offset();
+                final long from = Math.max(entryOffset, logStartOffset);
                 scanForTimestamp(segment, from, timestampMs, false, out);
                 if (out.offset() >= 0) {
                     return ErrorCode.NONE;
@@ -998,6 +1001,24 @@ public final class Log implements AutoCloseable {
             }
         }
         return ErrorCode.NONE;
+    }
+
+    /**
+     * Whether a time index entry agrees with the batch holding its offset: Kafka's and Keel's entries name the
+     * last offset of the first batch that reached the entry's timestamp as its max, so that batch's max timestamp
+     * is the entry's timestamp.
+     */
+    private static boolean isTimeIndexTarget(final Segment segment, final keel.index.TimestampOffset entry)
+        throws IOException {
+        final RecordBatchView view = new RecordBatchView();
+        final int position = segment.translateOffset(entry.offset(), new keel.index.OffsetPosition(), view,
+            segment.size());
+        if (position < 0) {
+            return false;
+        }
+        view.wrap(segment.mapForRead(), position);
+        return view.baseOffset() <= entry.offset() && entry.offset() <= view.lastOffset()
+            && view.maxTimestamp() == entry.timestamp();
     }
 
     /**

@@ -335,6 +335,41 @@ class LogFaultTest {
     }
 
     @Test
+    void shouldFindTheFirstRecordAtATimestampWhenATimeIndexEntryPointsPastItButPassesTheSanityCheck()
+        throws IOException {
+        final List<String> records;
+        final long end;
+        try (Log log = open(dir(), 0, 0, false)) {
+            fill(log, 3, new Random(15));
+            records = TestBatches.describeAll(log);
+            end = log.logEndOffset();
+        }
+        final Path index = segmentFile(dir(), 0, ".timeindex");
+        final ByteBuffer entries = ByteBuffer.wrap(Files.readAllBytes(index));
+        int entry = 1;
+        while (entries.getInt(entry * 12 + 20) - entries.getInt(entry * 12 + 8) < 2) {
+            entry++;
+        }
+        final long timestamp = entries.getLong(entry * 12);
+        // the offset moves into the next batch, still below the next entry's: in order, so the open accepts it
+        write(index, entry * 12 + 8, ByteBuffer.allocate(4).putInt(0, entries.getInt(entry * 12 + 8) + 1).array());
+        String expected = null;
+        for (final String record : records) {
+            if (expected == null && Long.parseLong(record.substring(record.indexOf("ts=") + 3,
+                record.indexOf(" key="))) >= timestamp) {
+                expected = record.substring("offset=".length(), record.indexOf(' '));
+            }
+        }
+
+        try (Log log = open(dir(), end, 0, true)) {
+            final OffsetAndTimestamp found = new OffsetAndTimestamp();
+            assertEquals(ErrorCode.NONE, log.offsetForTimestamp(timestamp, found));
+            assertEquals(expected, Long.toString(found.offset()));
+            assertEquals(timestamp, found.timestampMs());
+        }
+    }
+
+    @Test
     void shouldRebuildMissingIndexFilesWhenOpening() throws IOException {
         final List<String> records;
         final long end;
