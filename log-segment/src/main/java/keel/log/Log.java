@@ -17,7 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -133,12 +136,43 @@ public final class Log implements AutoCloseable {
 
     private void load(final long checkpointedRecoveryPoint, final long checkpointedLogStart,
                       final boolean hadCleanShutdown) throws IOException {
+        final List<Segment> loaded = new ArrayList<>();
+        boolean done = false;
+        try {
+            loadSegments(checkpointedRecoveryPoint, checkpointedLogStart, hadCleanShutdown, loaded);
+            done = true;
+        } finally {
+            if (!done) {
+                releaseAfterFailedLoad(loaded);
+            }
+        }
+    }
+
+    /**
+     * A failed open (a full disk when an index or the active segment is allocated, an unreadable file) leaves the
+     * files as a crash would, which the next open recovers, and keeps none of them open or mapped.
+     */
+    private void releaseAfterFailedLoad(final List<Segment> loaded) {
+        final Set<Segment> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+        owned.addAll(loaded);
+        owned.addAll(Arrays.asList(segments));
+        for (final Segment segment : owned) {
+            if (!segment.isDeleted()) {
+                segment.release();
+            }
+        }
+        segments = NO_SEGMENTS;
+        closed = true;
+        producerState.close();
+    }
+
+    private void loadSegments(final long checkpointedRecoveryPoint, final long checkpointedLogStart,
+                              final boolean hadCleanShutdown, final List<Segment> loaded) throws IOException {
         final long nowMs = time.milliseconds();
         final LogConfig cfg = config;
         // 1. remove what an interrupted deletion or write left behind
         final List<Long> baseOffsets = removeLeftoversAndListSegments();
         // 2. open every segment, recovering those past the recovery point and those whose index is damaged
-        final List<Segment> loaded = new ArrayList<>();
         long truncatedBytes = 0;
         int recovered = 0;
         for (int i = 0; i < baseOffsets.size(); i++) {
@@ -873,12 +907,30 @@ public final class Log implements AutoCloseable {
         }
     }
 
+    /**
+     * The first record with the largest timestamp among the records at or above the log start. Only a segment that
+     * starts below the log start can hold records below it, whose timestamps its max-so-far may include: such a
+     * segment is scanned from the log start; every other segment answers from its max-so-far, and only the best one
+     * is scanned for the record's offset.
+     */
     private int maxTimestampOffset(final OffsetAndTimestamp out) throws IOException {
         out.set(-1, RecordBatchFormat.NO_TIMESTAMP);
+        final long start = logStartOffset;
         final Segment[] segs = segments;
         Segment best = null;
         for (final Segment segment : segs) {
-            if (segment.maxTimestampSoFar() >= 0 && (best == null
+            if (segment.maxTimestampSoFar() < 0 || segment.nextOffset() <= start) {
+                continue;
+            }
+            if (segment.baseOffset() < start) {
+                if (segment.maxTimestampSoFar() > out.timestampMs() && segment.tryReserve()) {
+                    try {
+                        maxAtOrAfter(segment, start, out);
+                    } finally {
+                        segment.release();
+                    }
+                }
+            } else if (segment.maxTimestampSoFar() > out.timestampMs() && (best == null
                 || segment.maxTimestampSoFar() > best.maxTimestampSoFar())) {
                 best = segment;
             }
@@ -894,6 +946,51 @@ public final class Log implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets {@code out} to the first record of {@code segment} at or above {@code from} with the largest timestamp
+     * there, if that timestamp is larger than the one {@code out} holds. A batch that starts below {@code from} is
+     * opened to take the max of its records from {@code from} on (a Snappy or Zstandard one answers with its max).
+     */
+    private void maxAtOrAfter(final Segment segment, final long from, final OffsetAndTimestamp out)
+        throws IOException {
+        final RecordBatchView view = new RecordBatchView();
+        final long end = logEndOffset;
+        final int limit = segment.size();
+        final int start = segment.translateOffset(from, new keel.index.OffsetPosition(), view, limit);
+        if (start < 0) {
+            return;
+        }
+        final MappedByteBuffer buffer = segment.mapForRead();
+        long bestTimestamp = out.timestampMs();
+        int bestPosition = -1;
+        try (RecordReader reader = new RecordReader()) {
+            for (int position = start; position + RecordBatchFormat.LOG_OVERHEAD <= limit;
+                 position += view.sizeInBytes()) {
+                view.wrap(buffer, position);
+                if (view.baseOffset() >= end) {
+                    break;
+                }
+                long max = view.maxTimestamp();
+                if (view.baseOffset() < from && reader.tryOpen(view) == ErrorCode.NONE) {
+                    max = RecordBatchFormat.NO_TIMESTAMP;
+                    while (reader.next()) {
+                        if (reader.record().offset() >= from) {
+                            max = Math.max(max, reader.record().timestamp());
+                        }
+                    }
+                }
+                if (max > bestTimestamp) {
+                    bestTimestamp = max;
+                    bestPosition = position;
+                }
+            }
+        }
+        if (bestPosition >= 0) {
+            view.wrap(buffer, bestPosition);
+            findRecord(view, bestTimestamp, true, from, out);
+        }
+    }
+
     private int firstOffsetAtOrAfter(final long timestampMs, final OffsetAndTimestamp out) throws IOException {
         out.set(-1, RecordBatchFormat.NO_TIMESTAMP);
         final Segment[] segs = segments;
@@ -904,7 +1001,10 @@ public final class Log implements AutoCloseable {
             try {
                 final keel.index.TimestampOffset floor = new keel.index.TimestampOffset();
                 segment.timeIndex().lookup(timestampMs, floor);
-                final long from = Math.max(floor.offset(), logStartOffset);
+                // an entry damaged in a way the sanity check cannot see would start the scan past the match
+                final long entryOffset = floor.offset() > segment.baseOffset() && !isTimeIndexTarget(segment, floor)
+                    ? segment.baseOffset() : floor.offset();
+                final long from = Math.max(entryOffset, logStartOffset);
                 scanForTimestamp(segment, from, timestampMs, false, out);
                 if (out.offset() >= 0) {
                     return ErrorCode.NONE;
@@ -917,6 +1017,24 @@ public final class Log implements AutoCloseable {
     }
 
     /**
+     * Whether a time index entry agrees with the batch holding its offset: Kafka's and Keel's entries name the
+     * last offset of the first batch that reached the entry's timestamp as its max, so that batch's max timestamp
+     * is the entry's timestamp.
+     */
+    private static boolean isTimeIndexTarget(final Segment segment, final keel.index.TimestampOffset entry)
+        throws IOException {
+        final RecordBatchView view = new RecordBatchView();
+        final int position = segment.translateOffset(entry.offset(), new keel.index.OffsetPosition(), view,
+            segment.size());
+        if (position < 0) {
+            return false;
+        }
+        view.wrap(segment.mapForRead(), position);
+        return view.baseOffset() <= entry.offset() && entry.offset() <= view.lastOffset()
+            && view.maxTimestamp() == entry.timestamp();
+    }
+
+    /**
      * Scans the batches of a segment from the one holding {@code fromOffset} for the first batch whose max
      * timestamp reaches {@code target}, then its records for the exact offset.
      */
@@ -924,6 +1042,7 @@ public final class Log implements AutoCloseable {
                                  final boolean exactMax, final OffsetAndTimestamp out) throws IOException {
         final RecordBatchView view = new RecordBatchView();
         final long end = logEndOffset;
+        final long floor = logStartOffset;
         final int limit = segment.size();
         final int start = segment.translateOffset(fromOffset, new keel.index.OffsetPosition(), view, limit);
         if (start < 0) {
@@ -937,8 +1056,8 @@ public final class Log implements AutoCloseable {
                 break;
             }
             final boolean match = exactMax ? view.maxTimestamp() == target : view.maxTimestamp() >= target;
-            if (match && view.lastOffset() >= logStartOffset) {
-                findRecord(view, target, exactMax, out);
+            // a batch that straddles the log start may match only through records below it: then read on
+            if (match && view.lastOffset() >= floor && findRecord(view, target, exactMax, floor, out)) {
                 return ErrorCode.NONE;
             }
             position += view.sizeInBytes();
@@ -948,27 +1067,29 @@ public final class Log implements AutoCloseable {
 
     /**
      * The first record of the batch at or after {@code target} (or exactly at it, for MAX_TIMESTAMP) and at or
-     * after the log start. A Snappy or Zstandard batch cannot be opened by Keel's reader: its first offset and max
-     * timestamp answer instead, which a consumer seeking there reads from without losing a record.
+     * after {@code floor} (the log start). A Snappy or Zstandard batch cannot be opened by Keel's reader: its first
+     * offset at or above the floor and its max timestamp answer instead, which a consumer seeking there reads from
+     * without losing a record.
+     *
+     * @return false when no record at or above the floor matches (the batch matched through records below it).
      */
-    private void findRecord(final RecordBatchView view, final long target, final boolean exactMax,
-                            final OffsetAndTimestamp out) {
-        final long floor = logStartOffset;
+    private static boolean findRecord(final RecordBatchView view, final long target, final boolean exactMax,
+                                      final long floor, final OffsetAndTimestamp out) {
         try (RecordReader reader = new RecordReader()) {
             if (reader.tryOpen(view) != ErrorCode.NONE) {
                 out.set(Math.max(view.baseOffset(), floor), view.maxTimestamp());
-                return;
+                return true;
             }
             while (reader.next()) {
                 final RecordView record = reader.record();
                 final boolean match = exactMax ? record.timestamp() == target : record.timestamp() >= target;
                 if (match && record.offset() >= floor) {
                     out.set(record.offset(), record.timestamp());
-                    return;
+                    return true;
                 }
             }
         }
-        out.set(Math.max(view.baseOffset(), floor), view.maxTimestamp());
+        return false;
     }
 
     // ---------------------------------------------------------------------------------------------------------

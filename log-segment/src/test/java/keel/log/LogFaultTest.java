@@ -1,8 +1,11 @@
 package keel.log;
 
+import keel.index.FileAllocator;
+import keel.index.testing.FailingFileAllocator;
 import keel.index.testing.Tmpfs;
 import keel.log.testing.Directories;
 import keel.log.testing.ManualTime;
+import keel.log.testing.OpenFiles;
 import keel.log.testing.TestBatches;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,6 +28,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -308,6 +312,64 @@ class LogFaultTest {
     }
 
     @Test
+    void shouldReadEveryOffsetWhenAnIndexEntryPointsInsideABatchButPassesTheSanityCheck() throws IOException {
+        final List<String> records;
+        final long end;
+        try (Log log = open(dir(), 0, 0, false)) {
+            fill(log, 3, new Random(14));
+            records = TestBatches.describeAll(log);
+            end = log.logEndOffset();
+        }
+        final Path index = segmentFile(dir(), 0, ".index");
+        final ByteBuffer entries = ByteBuffer.wrap(Files.readAllBytes(index));
+        final int entry = entries.limit() / 8 / 2;
+        assertTrue(entry > 0 && entries.getInt(entry * 8 + 12) - entries.getInt(entry * 8 + 4) > 7,
+            "a middle entry with room to move inside its batch");
+        // still increasing and inside the file, so the sanity check on open passes; but no batch starts there
+        write(index, entry * 8 + 4, ByteBuffer.allocate(4).putInt(0, entries.getInt(entry * 8 + 4) + 7).array());
+
+        try (Log log = open(dir(), end, 0, true)) {
+            assertEveryOffsetFound(log);
+            assertEquals(records, TestBatches.describeAll(log));
+        }
+    }
+
+    @Test
+    void shouldFindTheFirstRecordAtATimestampWhenATimeIndexEntryPointsPastItButPassesTheSanityCheck()
+        throws IOException {
+        final List<String> records;
+        final long end;
+        try (Log log = open(dir(), 0, 0, false)) {
+            fill(log, 3, new Random(15));
+            records = TestBatches.describeAll(log);
+            end = log.logEndOffset();
+        }
+        final Path index = segmentFile(dir(), 0, ".timeindex");
+        final ByteBuffer entries = ByteBuffer.wrap(Files.readAllBytes(index));
+        int entry = 1;
+        while (entries.getInt(entry * 12 + 20) - entries.getInt(entry * 12 + 8) < 2) {
+            entry++;
+        }
+        final long timestamp = entries.getLong(entry * 12);
+        // the offset moves into the next batch, still below the next entry's: in order, so the open accepts it
+        write(index, entry * 12 + 8, ByteBuffer.allocate(4).putInt(0, entries.getInt(entry * 12 + 8) + 1).array());
+        String expected = null;
+        for (final String record : records) {
+            if (expected == null && Long.parseLong(record.substring(record.indexOf("ts=") + 3,
+                record.indexOf(" key="))) >= timestamp) {
+                expected = record.substring("offset=".length(), record.indexOf(' '));
+            }
+        }
+
+        try (Log log = open(dir(), end, 0, true)) {
+            final OffsetAndTimestamp found = new OffsetAndTimestamp();
+            assertEquals(ErrorCode.NONE, log.offsetForTimestamp(timestamp, found));
+            assertEquals(expected, Long.toString(found.offset()));
+            assertEquals(timestamp, found.timestampMs());
+        }
+    }
+
+    @Test
     void shouldRebuildMissingIndexFilesWhenOpening() throws IOException {
         final List<String> records;
         final long end;
@@ -466,6 +528,49 @@ class LogFaultTest {
             assertEquals(ErrorCode.NONE, log.tryAppendAsLeader(TestBatches.batch(T0, "after"), 0, result));
             assertEquals(0, result.firstOffset());
             assertEquals(List.of("after"), readValues(log));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Opening on a full disk
+    // ---------------------------------------------------------------------------------------------------------
+
+    private Log openWithAllocator(final FileAllocator allocator) throws IOException {
+        return Log.open(dir(), CONFIG, LogOptions.defaults().time(time).allocator(allocator), 0, 0, false);
+    }
+
+    /** A log whose rolls flush inline, so that no background flush holds a file open when the test looks. */
+    private Log openFlushingInline() throws IOException {
+        return Log.open(dir(), CONFIG, LogOptions.defaults().time(time).background(Runnable::run), 0, 0, false);
+    }
+
+    @Test
+    void shouldReleaseEveryFileWhenOpeningFailsOnAFullDisk() throws IOException {
+        try (Log log = openFlushingInline()) {
+            fill(log, 3, new Random(12));
+        }
+        final FailingFileAllocator full = new FailingFileAllocator(FileAllocator.SYSTEM).failing(true);
+
+        final IOException failure = assertThrows(IOException.class, () -> openWithAllocator(full).close());
+
+        assertTrue(failure.getMessage().contains("No space left on device"), failure.getMessage());
+        assertEquals(List.of(), OpenFiles.under(dir()), "a failed open keeps no file open or mapped");
+    }
+
+    @Test
+    void shouldOpenWithEveryRecordWhenSpaceReturnsAfterAFailedOpen() throws IOException {
+        final List<String> records;
+        try (Log log = openFlushingInline()) {
+            fill(log, 3, new Random(13));
+            records = TestBatches.describeAll(log);
+        }
+        final FailingFileAllocator allocator = new FailingFileAllocator(FileAllocator.SYSTEM).failing(true);
+        assertThrows(IOException.class, () -> openWithAllocator(allocator).close());
+
+        allocator.failing(false);
+        try (Log log = openWithAllocator(allocator)) {
+            assertEquals(records, TestBatches.describeAll(log));
+            assertEquals(ErrorCode.NONE, log.tryAppendAsLeader(TestBatches.batch(T0, "after"), 0, result));
         }
     }
 

@@ -2,6 +2,7 @@ package keel.log;
 
 import keel.index.testing.FailingFileAllocator;
 import keel.log.testing.ManualTime;
+import keel.log.testing.OpenFiles;
 import keel.log.testing.TestBatches;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -293,6 +294,64 @@ class LogTest {
         }
     }
 
+    /** One batch whose records have the given timestamps, values "v0", "v1", ... */
+    private static ByteBuffer timed(final long... timestamps) {
+        try (RecordBatchBuilder builder = new RecordBatchBuilder(Compression.NONE)) {
+            for (int i = 0; i < timestamps.length; i++) {
+                builder.append(timestamps[i], null, ("v" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return builder.build();
+        }
+    }
+
+    @Test
+    void shouldSkipRecordsBelowTheLogStartWhenTheyAloneMatchATimestampSearch() throws IOException {
+        try (Log log = open()) {
+            log.tryAppendAsLeader(timed(T0 + 100, T0 + 1, T0 + 2), 0, result);
+            log.tryAppendAsLeader(timed(T0 + 150, T0 + 3), 0, result);
+            assertEquals(ErrorCode.NONE, log.deleteRecordsBefore(1));
+
+            final OffsetAndTimestamp found = new OffsetAndTimestamp();
+            assertEquals(ErrorCode.NONE, log.offsetForTimestamp(T0 + 50, found));
+
+            assertEquals(3, found.offset(), "offset 0 matches but lies below the log start; 1 and 2 are too early");
+            assertEquals(T0 + 150, found.timestampMs());
+        }
+    }
+
+    @Test
+    void shouldAnswerMaxTimestampFromRecordsAtOrAboveTheLogStartWhenALargerOneLiesInTheSameBatchBelowIt()
+        throws IOException {
+        try (Log log = open()) {
+            log.tryAppendAsLeader(timed(T0 + 100, T0 + 1, T0 + 20), 0, result);
+            log.tryAppendAsLeader(timed(T0 + 5, T0 + 7), 0, result);
+            assertEquals(ErrorCode.NONE, log.deleteRecordsBefore(1));
+
+            final OffsetAndTimestamp found = new OffsetAndTimestamp();
+            assertEquals(ErrorCode.NONE, log.offsetForTimestamp(Log.MAX_TIMESTAMP, found));
+
+            assertEquals(2, found.offset());
+            assertEquals(T0 + 20, found.timestampMs());
+        }
+    }
+
+    @Test
+    void shouldAnswerMaxTimestampFromRecordsAtOrAboveTheLogStartWhenALargerOneLiesInAnEarlierBatch()
+        throws IOException {
+        try (Log log = open()) {
+            log.tryAppendAsLeader(timed(T0 + 100, T0 + 1), 0, result);
+            log.tryAppendAsLeader(timed(T0 + 20, T0 + 5), 0, result);
+            assertEquals(ErrorCode.NONE, log.deleteRecordsBefore(2));
+            assertEquals(1, log.segmentCount(), "the batch below the log start is still in the active segment");
+
+            final OffsetAndTimestamp found = new OffsetAndTimestamp();
+            assertEquals(ErrorCode.NONE, log.offsetForTimestamp(Log.MAX_TIMESTAMP, found));
+
+            assertEquals(2, found.offset());
+            assertEquals(T0 + 20, found.timestampMs());
+        }
+    }
+
     @Test
     void shouldAcknowledgeDuplicateWithOriginalOffsetsWhenProducerRetries() throws IOException {
         try (Log log = open()) {
@@ -340,6 +399,58 @@ class LogTest {
             assertEquals(ErrorCode.NONE, log.tryAppendAsLeader(TestBatches.sized(200, T0), 0, result));
             assertEquals(3, result.firstOffset());
             assertEquals(4, readAll(log).size());
+        }
+    }
+
+    /** Options whose background work runs inline, so that no background thread holds a file when a test looks. */
+    private LogOptions inline() {
+        return LogOptions.defaults().time(time).background(Runnable::run).pretouchExecutor(Runnable::run);
+    }
+
+    @Test
+    void shouldReleaseEveryMappingWhenClosingALogThatWasReopened() throws IOException {
+        try (Log log = Log.open(tmp.resolve("events-0"), LogConfig.defaults(), inline(), 0, 0, false)) {
+            log.tryAppendAsLeader(batch(T0, "a", "b"), 0, result);
+        }
+        try (Log log = Log.open(tmp.resolve("events-0"), LogConfig.defaults(), inline(), 2, 0, true)) {
+            assertEquals(2, log.logEndOffset());
+        }
+
+        assertEquals(List.of(), OpenFiles.under(tmp.resolve("events-0")));
+    }
+
+    @Test
+    void shouldReleaseEveryMappingWhenClosingAfterTruncatingIntoAnEarlierSegment() throws IOException {
+        final LogConfig config = LogConfig.defaults().with(LogConfig.SEGMENT_BYTES_CONFIG, 1024);
+        try (Log log = Log.open(tmp.resolve("events-0"), config, inline(), 0, 0, false)) {
+            for (int i = 0; i < 8; i++) {
+                log.tryAppendAsLeader(TestBatches.sized(200, T0), 0, result);
+            }
+            assertTrue(log.segmentCount() > 2);
+            log.truncateTo(2);
+            assertEquals(1, log.segmentCount());
+        }
+
+        assertEquals(List.of(), OpenFiles.under(tmp.resolve("events-0")));
+    }
+
+    @Test
+    void shouldThrowKeelStorageExceptionNamingTheDirectoryWhenTheConvenienceAppendFindsTheDiskFull()
+        throws IOException {
+        final FailingFileAllocator allocator = new FailingFileAllocator(keel.index.FileAllocator.SYSTEM);
+        try (Log log = Log.open(tmp.resolve("events-0"), LogConfig.defaults().with(LogConfig.SEGMENT_BYTES_CONFIG,
+            1024), LogOptions.defaults().time(time).allocator(allocator), 0, 0, false)) {
+            for (int i = 0; i < 3; i++) {
+                log.append(TestBatches.sized(200, T0));
+            }
+            allocator.failing(true);
+
+            final KeelStorageException failure = org.junit.jupiter.api.Assertions.assertThrows(
+                KeelStorageException.class, () -> log.append(TestBatches.sized(200, T0)));
+
+            assertEquals(tmp.resolve("events-0"), failure.dir());
+            assertTrue(failure.getMessage().contains("No space left on device"), failure.getMessage());
+            assertEquals(3, log.logEndOffset());
         }
     }
 

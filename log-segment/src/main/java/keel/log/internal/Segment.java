@@ -24,6 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,6 +74,8 @@ public final class Segment {
     private final int maxIndexBytes;
     private volatile Path logFile;
     private volatile MappedByteBuffer map;
+    /** Mappings replaced by {@link #makeActive}; guarded by {@code this}, unmapped with the segment's resources. */
+    private final List<MappedByteBuffer> retiredMaps = new ArrayList<>();
     private volatile int size;
     private volatile long maxTimestampSoFar = RecordBatchFormat.NO_TIMESTAMP;
     private volatile long offsetOfMaxTimestampSoFar = -1;
@@ -467,6 +471,11 @@ public final class Segment {
         offsetIndex.lookup(offset, lookup);
         final MappedByteBuffer buffer = mapForRead();
         int position = lookup.position();
+        if (position > 0 && !isIndexTarget(buffer, position, lookup.offset(), limit, view)) {
+            // an index entry damaged in a way its sanity check cannot see (still in order, inside the file) would
+            // make the scan below skip batches or serve bytes from inside one: scan the segment from its start
+            position = 0;
+        }
         while (position + RecordBatchFormat.LOG_OVERHEAD <= limit) {
             view.wrap(buffer, position);
             final int batchSize = view.sizeInBytes();
@@ -479,6 +488,23 @@ public final class Segment {
             position += batchSize;
         }
         return -1;
+    }
+
+    /**
+     * Whether an offset index entry {@code (entryOffset, position)} points at a batch header: magic 2, a length
+     * that fits below {@code limit}, offsets in this segment and not past the entry's offset (Kafka's entries name
+     * the last offset of an append that may hold several batches; Keel's, the batch's own last offset).
+     */
+    private boolean isIndexTarget(final ByteBuffer buffer, final int position, final long entryOffset,
+                                  final int limit, final RecordBatchView view) {
+        if ((long) position + RecordBatchFormat.RECORD_BATCH_OVERHEAD > limit) {
+            return false;
+        }
+        view.wrap(buffer, position);
+        final int batchSize = view.sizeInBytes();
+        return view.magic() == RecordBatchFormat.MAGIC_VALUE_V2 && batchSize >= RecordBatchFormat.RECORD_BATCH_OVERHEAD
+            && (long) position + batchSize <= limit && view.baseOffset() >= baseOffset
+            && view.lastOffset() <= entryOffset && view.baseOffset() <= view.lastOffset();
     }
 
     /**
@@ -595,8 +621,8 @@ public final class Segment {
 
     /**
      * Makes the segment the active one: extends the file to {@code segmentBytes} with real blocks, maps it
-     * writable and makes the indexes writable. The previous mapping is left to the garbage collector rather
-     * than unmapped, since a concurrent reader may still use it.
+     * writable and makes the indexes writable. The previous mapping is retired rather than unmapped, since a
+     * concurrent reader may still use it, and unmapped when the segment's last reference is released.
      *
      * @param segmentBytes the capacity to allocate.
      * @param indexBytes   the capacity of each index.
@@ -605,7 +631,17 @@ public final class Segment {
     public void makeActive(final int segmentBytes, final int indexBytes) throws IOException {
         final int newCapacity = Math.max(segmentBytes, size);
         allocator.allocate(logFile, channel, newCapacity);
-        map = channel.map(FileChannel.MapMode.READ_WRITE, 0, newCapacity);
+        final MappedByteBuffer writableMap = channel.map(FileChannel.MapMode.READ_WRITE, 0, newCapacity);
+        // under the lock of mapForRead, so that a reader's first mapping cannot replace the writable one; the old
+        // mapping is retired, not unmapped, since a reader may still be inside it: it goes when the last
+        // reference is released (before, it stayed mapped until a GC, its blocks held if the file was deleted)
+        synchronized (this) {
+            final MappedByteBuffer old = map;
+            map = writableMap;
+            if (old != null) {
+                retiredMaps.add(old);
+            }
+        }
         capacity = newCapacity;
         offsetIndex.makeWritable(indexBytes);
         timeIndex.makeWritable(indexBytes);
@@ -737,6 +773,12 @@ public final class Segment {
         map = null;
         if (current != null) {
             MappedFiles.unmap(current);
+        }
+        synchronized (this) {
+            for (final MappedByteBuffer retired : retiredMaps) {
+                MappedFiles.unmap(retired);
+            }
+            retiredMaps.clear();
         }
         failure = closeCollecting(offsetIndex, failure);
         failure = closeCollecting(timeIndex, failure);
