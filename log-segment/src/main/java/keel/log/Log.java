@@ -69,6 +69,8 @@ public final class Log implements AutoCloseable {
     private volatile boolean closed;
     private volatile String refuseAppendsReason;
     private long unflushedRecords;
+    /** Largest timestamp of the batches being appended, from validation to the roll check; writer only. */
+    private long appendMaxTimestamp;
     private long lastFlushMs;
 
     private Log(final Path dir, final String topic, final int partition, final LogConfig config,
@@ -452,7 +454,8 @@ public final class Log implements AutoCloseable {
             final int totalBytes = end - start;
             final long lastOffset = asLeader ? logEndOffset + result.recordCountDelta() - 1 : lastOffsetOf(records,
                 start, end);
-            maybeRoll(totalBytes, lastOffset, nowMs, cfg);
+            final long messageTimestamp = cfg.messageTimestampTypeLogAppend() ? nowMs : appendMaxTimestamp;
+            maybeRoll(totalBytes, lastOffset, nowMs, messageTimestamp, cfg);
             // 3. assign offsets, copy, update producer state; 4. publish
             writeBatches(records, start, end, leaderEpoch, asLeader, cfg.messageTimestampTypeLogAppend() ? nowMs
                 : RecordBatchFormat.NO_TIMESTAMP, result);
@@ -482,6 +485,7 @@ public final class Log implements AutoCloseable {
         long previousProducerId = RecordBatchFormat.NO_PRODUCER_ID;
         int previousLastSequence = RecordBatchFormat.NO_SEQUENCE;
         int batches = 0;
+        long maxTimestamp = RecordBatchFormat.NO_TIMESTAMP;
         while (position < end) {
             view.wrap(records, position);
             // a leader checks client batches fully; a follower takes the leader's batches as stored (CRC and
@@ -525,6 +529,7 @@ public final class Log implements AutoCloseable {
                 previousLastSequence = view.lastSequence();
             }
             records0 += view.lastOffsetDelta() + 1;
+            maxTimestamp = Math.max(maxTimestamp, view.maxTimestamp());
             position += view.sizeInBytes();
             batches++;
         }
@@ -533,6 +538,7 @@ public final class Log implements AutoCloseable {
                 + " is larger than segment.bytes=" + cfg.segmentBytes());
         }
         result.recordCountDelta(records0);
+        appendMaxTimestamp = maxTimestamp;
         return ErrorCode.NONE;
     }
 
@@ -569,11 +575,12 @@ public final class Log implements AutoCloseable {
         return last;
     }
 
-    private void maybeRoll(final int totalBytes, final long lastOffset, final long nowMs, final LogConfig cfg)
-        throws IOException {
+    private void maybeRoll(final int totalBytes, final long lastOffset, final long nowMs, final long messageTimestamp,
+                           final LogConfig cfg) throws IOException {
         final Segment active = activeSegment();
         final boolean full = !active.hasRoomFor(totalBytes) || active.isIndexFull();
-        final boolean old = active.size() > 0 && active.timeWaitedForRollMs(nowMs) > cfg.segmentMs();
+        final boolean old = active.size() > 0
+            && active.timeWaitedForRollMs(nowMs, messageTimestamp) > cfg.segmentMs();
         final boolean overflow = lastOffset - active.baseOffset() > Integer.MAX_VALUE;
         if ((full || old || overflow) && active.size() > 0) {
             roll(nowMs);

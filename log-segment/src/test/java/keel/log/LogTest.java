@@ -140,6 +140,16 @@ class LogTest {
     }
 
     @Test
+    void shouldNotRollWhenOldTimestampsAreWithinSegmentMsOfTheFirstBatch() throws IOException {
+        try (Log log = open(LogConfig.defaults().with(LogConfig.SEGMENT_MS_CONFIG, 1000))) {
+            log.tryAppendAsLeader(batch(T0, "a"), 0, result);
+            time.advance(10_000);
+            log.tryAppendAsLeader(batch(T0 + 1, "b"), 0, result);
+            assertArrayEquals(new long[] {0}, log.segmentBaseOffsets());
+        }
+    }
+
+    @Test
     void shouldRejectBatchLargerThanMaxMessageBytes() throws IOException {
         try (Log log = open(LogConfig.defaults().with(LogConfig.MAX_MESSAGE_BYTES_CONFIG, 500))) {
             assertEquals(ErrorCode.MESSAGE_TOO_LARGE, log.tryAppendAsLeader(TestBatches.sized(600, T0), 0, result));

@@ -262,13 +262,18 @@ public final class Segment {
     }
 
     /**
-     * @param nowMs the current time.
-     * @return how long the segment has waited for a time-based roll: since its first batch's timestamp, or
-     *     since its creation when it has none.
+     * Kafka's rule ({@code LogSegment.timeWaitedForRoll}): time counts in the records' own timestamps when the
+     * segment's first batch has one, so that batches carrying old timestamps (a replay, a mirror, a producer with a
+     * skewed clock) do not roll a segment at every append; only a segment without timestamps counts wall time since
+     * its creation.
+     *
+     * @param nowMs              the current time.
+     * @param messageTimestampMs the largest timestamp of the batches about to be appended (the append time for a
+     *                           LogAppendTime log).
+     * @return how long the segment has waited for a time-based roll.
      */
-    public long timeWaitedForRollMs(final long nowMs) {
-        final long from = rollingBasedTimestamp >= 0 ? rollingBasedTimestamp : createdMs;
-        return nowMs - from;
+    public long timeWaitedForRollMs(final long nowMs, final long messageTimestampMs) {
+        return rollingBasedTimestamp >= 0 ? messageTimestampMs - rollingBasedTimestamp : nowMs - createdMs;
     }
 
     /**
