@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# keel-jmh: the engine's JMH benchmarks (perf/target/benchmarks.jar), with defaults that suit a 2-core machine.
+#   bin/keel-jmh.sh                          every benchmark: 2 forks, 3 x 1 s warm-up, 5 x 1 s measurement, 1 thread
+#   bin/keel-jmh.sh AppendBenchmark -prof gc  a subset (regexp), with JMH options; bin/keel-jmh.sh -h lists them
+# Build the jar first: mvn -q -B -pl perf -am package -DskipTests.  Results and method: docs/performance.md.
+# Environment: JAVA_HOME (the JDK to use, else java on the PATH; forks use the same JVM), KEEL_BENCH_DIR (where
+# benchmark data goes, default <tmp>/keel-jmh; up to ~3 GB while an append benchmark runs, deleted after each
+# iteration).
+set -euo pipefail
+
+script=${BASH_SOURCE[0]}
+while [[ -L $script ]]; do
+    target=$(readlink "$script")
+    [[ $target == /* ]] || target=$(dirname "$script")/$target
+    script=$target
+done
+root=$(cd "$(dirname "$script")/.." && pwd)
+jar=$root/perf/target/benchmarks.jar
+
+if [[ ! -f $jar ]]; then
+    echo "keel-jmh: $jar is missing; run this in $root first:" >&2
+    echo "  mvn -q -B -pl perf -am package -DskipTests" >&2
+    exit 2
+fi
+
+if [[ -n ${JAVA_HOME:-} ]]; then
+    java=$JAVA_HOME/bin/java
+else
+    java=java
+fi
+
+# The forks' flags are in the benchmarks' @Fork annotations (JDK 17 syntax). JDK 23+ also wants
+# --sun-misc-unsafe-memory-access=allow for Chronicle, an option JDK 17 refuses: add it by the running JDK.
+feature=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')
+prepend=()
+host_flags=()
+if [[ ${feature%%.*} -ge 23 ]]; then
+    prepend=(-jvmArgsPrepend "--sun-misc-unsafe-memory-access=allow")
+    host_flags=(--sun-misc-unsafe-memory-access=allow)
+fi
+bench_dir=()
+if [[ -n ${KEEL_BENCH_DIR:-} ]]; then
+    bench_dir=(-jvmArgsPrepend "-Dkeel.bench.dir=$KEEL_BENCH_DIR")
+fi
+if [[ ${#prepend[@]} -gt 0 && ${#bench_dir[@]} -gt 0 ]]; then
+    prepend=(-jvmArgsPrepend "--sun-misc-unsafe-memory-access=allow -Dkeel.bench.dir=$KEEL_BENCH_DIR")
+    bench_dir=()
+fi
+
+exec "$java" "${host_flags[@]}" -jar "$jar" -foe true -t 1 "${prepend[@]}" "${bench_dir[@]}" "$@"
