@@ -7,9 +7,10 @@ import org.openjdk.jmh.annotations.Fork;
  * superclass chain, and annotation values cannot be arrays built elsewhere, so the list lives here once.
  *
  * <p>The first four are the root pom's {@code keel.jvm.flags} (in {@code --flag=value} form, one JVM argument
- * each; {@code EngineBenchmarkTest} checks they stay equal); the next three are Chronicle's (FACTS.md). On
- * JDK 23 and later {@code bin/keel-jmh.sh} adds {@code --sun-misc-unsafe-memory-access=allow}, which JDK 17
- * refuses. The heap is fixed so that runs are comparable; the engine and the baselines keep their data off-heap.
+ * each; {@code EngineBenchmarkTest} checks they stay equal); the next three are Chronicle's (FACTS.md), then
+ * SLF4J's no-op provider, named so that SLF4J does not warn it found none. On JDK 23 and later
+ * {@code bin/keel-jmh.sh} adds {@code --sun-misc-unsafe-memory-access=allow}, which JDK 17 refuses. The heap
+ * is fixed so that runs are comparable; the engine and the baselines keep their data off-heap.
  */
 @Fork(value = 2, jvmArgsAppend = {
     EngineBenchmark.ADD_EXPORTS_MISC,
