@@ -30,21 +30,15 @@ else
 fi
 
 # The forks' flags are in the benchmarks' @Fork annotations (JDK 17 syntax). JDK 23+ also wants
-# --sun-misc-unsafe-memory-access=allow for Chronicle, an option JDK 17 refuses: add it by the running JDK.
+# --sun-misc-unsafe-memory-access=allow for Chronicle (and JMH itself), an option JDK 17 refuses: it is given to this
+# JVM by the running JDK's version, and JMH passes this JVM's options on to the forks (unless -jvmArgs is given).
 feature=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')
-prepend=()
 host_flags=()
 if [[ ${feature%%.*} -ge 23 ]]; then
-    prepend=(-jvmArgsPrepend "--sun-misc-unsafe-memory-access=allow")
-    host_flags=(--sun-misc-unsafe-memory-access=allow)
+    host_flags+=(--sun-misc-unsafe-memory-access=allow)
 fi
-bench_dir=()
 if [[ -n ${KEEL_BENCH_DIR:-} ]]; then
-    bench_dir=(-jvmArgsPrepend "-Dkeel.bench.dir=$KEEL_BENCH_DIR")
-fi
-if [[ ${#prepend[@]} -gt 0 && ${#bench_dir[@]} -gt 0 ]]; then
-    prepend=(-jvmArgsPrepend "--sun-misc-unsafe-memory-access=allow -Dkeel.bench.dir=$KEEL_BENCH_DIR")
-    bench_dir=()
+    host_flags+=("-Dkeel.bench.dir=$KEEL_BENCH_DIR")
 fi
 
-exec "$java" "${host_flags[@]}" -jar "$jar" -foe true -t 1 "${prepend[@]}" "${bench_dir[@]}" "$@"
+exec "$java" "${host_flags[@]}" -jar "$jar" -foe true -t 1 "$@"
