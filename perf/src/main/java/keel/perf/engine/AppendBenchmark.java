@@ -30,11 +30,10 @@ import java.util.concurrent.TimeUnit;
  * mapped segment, maintains the indexes and publishes). One op is one batch; the {@code bytes} counter gives bytes
  * per second and {@code records} records per second.
  *
- * <p>Each iteration appends to a fresh log in a fresh directory (default {@code segment.bytes} of 1 GiB,
- * preallocated with fallocate, pre-touched 32 MiB ahead of the writer by the engine's background thread unless
- * {@code pretouchBytes} is 0, rolls and
- * the background flush of rolled segments included), deleted at the iteration's end, so the disk holds at most one
- * iteration's data.
+ * <p>Each iteration appends to a fresh log in a fresh directory, deleted at the iteration's end, so the disk holds
+ * at most one iteration's data. The log has the default configuration: 1 GiB segments preallocated with fallocate,
+ * pre-touched {@code pretouchBytes} ahead of the writer by the engine's background thread (0: off), rolls and the
+ * background flush of rolled segments included.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
