@@ -68,6 +68,8 @@ public final class Segment {
     private final Runnable pretoucher = this::pretouch;
     private volatile int pretouchedUpTo;
     private volatile int pretouchTarget;
+    /** The writer outran the pre-toucher in this segment; writer only. */
+    private boolean pretouchOvertaken;
     private final int indexIntervalBytes;
     private final int maxIndexBytes;
     private volatile Path logFile;
@@ -343,7 +345,15 @@ public final class Segment {
      * @param aheadBytes how far ahead to keep the pages faulted in (0: off).
      */
     public void maybePretouch(final Executor executor, final int aheadBytes) {
-        if (aheadBytes == 0 || !writable) {
+        if (aheadBytes == 0 || !writable || pretouchOvertaken) {
+            return;
+        }
+        final int touched = pretouchedUpTo;
+        if (touched > 0 && size > touched + PRETOUCH_CHUNK) {
+            // the writer is past the chunk being touched: from here both threads would fault the same pages, and
+            // on a loaded 2-core machine that halved batched appends (docs/performance.md, AppendBenchmark with
+            // pretouchBytes 0 and 32 MiB); stop for this segment and let the writer take its own faults
+            pretouchOvertaken = true;
             return;
         }
         final int target = (int) Math.min(capacity, (long) size + aheadBytes);
