@@ -72,6 +72,8 @@ public final class Log implements AutoCloseable {
     private volatile boolean closed;
     private volatile String refuseAppendsReason;
     private long unflushedRecords;
+    /** Largest timestamp of the batches being appended, from validation to the roll check; writer only. */
+    private long appendMaxTimestamp;
     private long lastFlushMs;
 
     private Log(final Path dir, final String topic, final int partition, final LogConfig config,
@@ -486,9 +488,8 @@ public final class Log implements AutoCloseable {
             final int totalBytes = end - start;
             final long lastOffset = asLeader ? logEndOffset + result.recordCountDelta() - 1 : lastOffsetOf(records,
                 start, end);
-            final long maxTimestamp = cfg.messageTimestampTypeLogAppend() ? nowMs : maxTimestampOf(records, start,
-                end);
-            maybeRoll(totalBytes, lastOffset, nowMs, maxTimestamp, cfg);
+            final long messageTimestamp = cfg.messageTimestampTypeLogAppend() ? nowMs : appendMaxTimestamp;
+            maybeRoll(totalBytes, lastOffset, nowMs, messageTimestamp, cfg);
             // 3. assign offsets, copy, update producer state; 4. publish
             writeBatches(records, start, end, leaderEpoch, asLeader, cfg.messageTimestampTypeLogAppend() ? nowMs
                 : RecordBatchFormat.NO_TIMESTAMP, result);
@@ -518,6 +519,7 @@ public final class Log implements AutoCloseable {
         long previousProducerId = RecordBatchFormat.NO_PRODUCER_ID;
         int previousLastSequence = RecordBatchFormat.NO_SEQUENCE;
         int batches = 0;
+        long maxTimestamp = RecordBatchFormat.NO_TIMESTAMP;
         while (position < end) {
             view.wrap(records, position);
             // a leader checks client batches fully; a follower takes the leader's batches as stored (CRC and
@@ -561,6 +563,7 @@ public final class Log implements AutoCloseable {
                 previousLastSequence = view.lastSequence();
             }
             records0 += view.lastOffsetDelta() + 1;
+            maxTimestamp = Math.max(maxTimestamp, view.maxTimestamp());
             position += view.sizeInBytes();
             batches++;
         }
@@ -569,6 +572,7 @@ public final class Log implements AutoCloseable {
                 + " is larger than segment.bytes=" + cfg.segmentBytes());
         }
         result.recordCountDelta(records0);
+        appendMaxTimestamp = maxTimestamp;
         return ErrorCode.NONE;
     }
 
@@ -605,22 +609,12 @@ public final class Log implements AutoCloseable {
         return last;
     }
 
-    private long maxTimestampOf(final ByteBuffer records, final int start, final int end) {
-        int position = start;
-        long max = RecordBatchFormat.NO_TIMESTAMP;
-        while (position < end) {
-            writerView.wrap(records, position);
-            max = Math.max(max, writerView.maxTimestamp());
-            position += writerView.sizeInBytes();
-        }
-        return max;
-    }
-
-    private void maybeRoll(final int totalBytes, final long lastOffset, final long nowMs, final long maxTimestamp,
+    private void maybeRoll(final int totalBytes, final long lastOffset, final long nowMs, final long messageTimestamp,
                            final LogConfig cfg) throws IOException {
         final Segment active = activeSegment();
         final boolean full = !active.hasRoomFor(totalBytes) || active.isIndexFull();
-        final boolean old = active.size() > 0 && active.timeWaitedForRollMs(nowMs, maxTimestamp) > cfg.segmentMs();
+        final boolean old = active.size() > 0
+            && active.timeWaitedForRollMs(nowMs, messageTimestamp) > cfg.segmentMs();
         final boolean overflow = lastOffset - active.baseOffset() > Integer.MAX_VALUE;
         if ((full || old || overflow) && active.size() > 0) {
             roll(nowMs);

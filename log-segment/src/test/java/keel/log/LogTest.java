@@ -153,6 +153,16 @@ class LogTest {
     }
 
     @Test
+    void shouldNotRollWhenOldTimestampsAreWithinSegmentMsOfTheFirstBatch() throws IOException {
+        try (Log log = open(LogConfig.defaults().with(LogConfig.SEGMENT_MS_CONFIG, 1000))) {
+            log.tryAppendAsLeader(batch(T0, "a"), 0, result);
+            time.advance(10_000);
+            log.tryAppendAsLeader(batch(T0 + 1, "b"), 0, result);
+            assertArrayEquals(new long[] {0}, log.segmentBaseOffsets());
+        }
+    }
+
+    @Test
     void shouldRejectBatchLargerThanMaxMessageBytes() throws IOException {
         try (Log log = open(LogConfig.defaults().with(LogConfig.MAX_MESSAGE_BYTES_CONFIG, 500))) {
             assertEquals(ErrorCode.MESSAGE_TOO_LARGE, log.tryAppendAsLeader(TestBatches.sized(600, T0), 0, result));
@@ -495,6 +505,30 @@ class LogTest {
                 expected.add("value-" + i);
             }
             assertEquals(expected, readAll(log));
+        }
+    }
+
+    @Test
+    void shouldStopPretouchingWhenTheWriterOutrunsThePretoucher() throws IOException {
+        final List<Runnable> pending = new ArrayList<>();
+        final LogOptions options = LogOptions.defaults().time(time).pretouchBytes(64 * 1024)
+            .pretouchExecutor(pending::add);
+        try (Log log = Log.open(tmp.resolve("events-0"), LogConfig.defaults().with(LogConfig.SEGMENT_BYTES_CONFIG,
+            8 * 1024 * 1024), options, 0, 0, false)) {
+            assertEquals(ErrorCode.NONE, log.tryAppendAsLeader(TestBatches.sized(16_000, T0), 0, result));
+            assertEquals(1, pending.size(), "the first append asks for a pre-touch");
+            pending.remove(0).run();
+            // more than a pre-touch chunk (1 MiB) past the touched pages while the pre-toucher does not run
+            for (int i = 0; i < 80; i++) {
+                assertEquals(ErrorCode.NONE, log.tryAppendAsLeader(TestBatches.sized(16_000, T0), 0, result));
+            }
+            while (!pending.isEmpty()) {
+                pending.remove(0).run();
+            }
+            for (int i = 0; i < 10; i++) {
+                assertEquals(ErrorCode.NONE, log.tryAppendAsLeader(TestBatches.sized(16_000, T0), 0, result));
+            }
+            assertEquals(0, pending.size(), "pre-touch requests after the writer overtook the pre-toucher");
         }
     }
 

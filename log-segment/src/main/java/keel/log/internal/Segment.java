@@ -70,6 +70,8 @@ public final class Segment {
     private final Runnable pretoucher = this::pretouch;
     private volatile int pretouchedUpTo;
     private volatile int pretouchTarget;
+    /** The writer outran the pre-toucher in this segment; writer only. */
+    private boolean pretouchOvertaken;
     private final int indexIntervalBytes;
     private final int maxIndexBytes;
     private volatile Path logFile;
@@ -266,15 +268,15 @@ public final class Segment {
     }
 
     /**
-     * Kafka's {@code LogSegment.timeWaitedForRoll}: a segment with timestamps is as old as the distance between the
-     * incoming batches' timestamp and its first batch's, whatever the clock says, so a producer whose timestamps are
-     * far in the past (replayed data, a wrong clock) fills segments instead of rolling one per append.
+     * Kafka's rule ({@code LogSegment.timeWaitedForRoll}): time counts in the records' own timestamps when the
+     * segment's first batch has one, so that batches carrying old timestamps (a replay, a mirror, a producer with a
+     * skewed clock) do not roll a segment at every append; only a segment without timestamps counts wall time since
+     * its creation.
      *
      * @param nowMs              the current time.
-     * @param messageTimestampMs the largest timestamp of the batches about to be appended (the append time for
-     *                           LogAppendTime), or {@code RecordBatchFormat.NO_TIMESTAMP}.
-     * @return how long the segment has waited for a time-based roll: from its first batch's timestamp to
-     *     {@code messageTimestampMs}, or since its creation when it has no timestamp.
+     * @param messageTimestampMs the largest timestamp of the batches about to be appended (the append time for a
+     *                           LogAppendTime log).
+     * @return how long the segment has waited for a time-based roll.
      */
     public long timeWaitedForRollMs(final long nowMs, final long messageTimestampMs) {
         return rollingBasedTimestamp >= 0 ? messageTimestampMs - rollingBasedTimestamp : nowMs - createdMs;
@@ -347,7 +349,15 @@ public final class Segment {
      * @param aheadBytes how far ahead to keep the pages faulted in (0: off).
      */
     public void maybePretouch(final Executor executor, final int aheadBytes) {
-        if (aheadBytes == 0 || !writable) {
+        if (aheadBytes == 0 || !writable || pretouchOvertaken) {
+            return;
+        }
+        final int touched = pretouchedUpTo;
+        if (touched > 0 && size > touched + PRETOUCH_CHUNK) {
+            // the writer is past the chunk being touched: from here both threads would fault the same pages, and
+            // on a loaded 2-core machine that halved batched appends (docs/performance.md, AppendBenchmark with
+            // pretouchBytes 0 and 32 MiB); stop for this segment and let the writer take its own faults
+            pretouchOvertaken = true;
             return;
         }
         final int target = (int) Math.min(capacity, (long) size + aheadBytes);
