@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -345,7 +346,9 @@ public final class GroupCoordinator implements AutoCloseable {
         switch (group.state) {
             case STABLE: {
                 final byte[] newSelected = member.metadata(group.protocolName);
-                if (newSelected == null || !java.util.Arrays.equals(oldSelected, newSelected)) {
+                if (newSelected == null || !Arrays.equals(oldSelected, newSelected)
+                    || (group.isLeader(newMemberId) && !request.supportsSkipAssignment())) {
+                    // KIP-814: a leader older than JoinGroup v9 would compute an assignment SyncGroup then ignores
                     updateMemberAndRebalance(group, member, request, completion);
                     return;
                 }

@@ -15,8 +15,11 @@ import java.util.List;
  * @param protocolType         e.g. "consumer".
  * @param protocols            the member's protocols in order of preference.
  * @param requireKnownMemberId true for JoinGroup v4+: a first join gets MEMBER_ID_REQUIRED and a member id.
+ * @param supportsSkipAssignment true for JoinGroup v9+ (KIP-814): a static leader that rejoins a Stable group
+ *                             unchanged is told to skip the assignment; older leaders make the group rebalance.
  */
 public record JoinGroupRequest(String groupId, String memberId, String groupInstanceId, String clientId,
                                String clientHost, int rebalanceTimeoutMs, int sessionTimeoutMs, String protocolType,
-                               List<Protocol> protocols, boolean requireKnownMemberId) {
+                               List<Protocol> protocols, boolean requireKnownMemberId,
+                               boolean supportsSkipAssignment) {
 }

@@ -280,6 +280,37 @@ class GroupCoordinatorTest {
     }
 
     @Test
+    void shouldRemoveAMemberAndRebalanceWhenItDoesNotSyncWithinTheRebalanceTimeout() {
+        final List<Captured<JoinGroupResult>> joins = List.of(fixture.joinNew(GROUP, rangeProtocol()),
+            fixture.joinNew(GROUP, rangeProtocol()));
+        fixture.timer.advance(2 * INITIAL_DELAY_MS);
+        final JoinGroupResult leader = joins.get(0).get().members().isEmpty() ? joins.get(1).get()
+            : joins.get(0).get();
+        final Captured<SyncGroupResult> leaderSync = fixture.sync(GROUP, leader, rangeAssign(leader.members()));
+        assertEquals(GroupErrors.NONE, leaderSync.get().error());
+
+        for (int elapsed = 0; elapsed < REBALANCE_TIMEOUT_MS; elapsed += SESSION_TIMEOUT_MS / 2) {
+            fixture.timer.advance(SESSION_TIMEOUT_MS / 2);
+            fixture.coordinator.heartbeat(GROUP, leader.memberId(), null, leader.generationId());
+        }
+
+        final GroupDescription description = fixture.coordinator.describeGroup(GROUP);
+        assertEquals(GroupState.PREPARING_REBALANCE, description.state());
+        assertEquals(1, description.members().size());
+    }
+
+    @Test
+    void shouldAnswerParkedJoinsWithNotCoordinatorWhenThePartitionIsUnloaded() {
+        final Captured<JoinGroupResult> join = fixture.joinNew(GROUP, rangeProtocol());
+        join.assertParked();
+
+        fixture.coordinator.unloadPartition(0);
+
+        assertEquals(GroupErrors.NOT_COORDINATOR, join.get().error());
+        assertEquals(0, fixture.timer.pendingTasks());
+    }
+
+    @Test
     void shouldFollowTwoRebalancesWhenACooperativeLeaderRevokesThenAssigns() {
         final List<Protocol> cooperative = List.of(new Protocol("cooperative-sticky", subscription("events")));
         final Captured<JoinGroupResult> first = fixture.joinNew(GROUP, cooperative);
@@ -387,6 +418,33 @@ class GroupCoordinatorTest {
     }
 
     @Test
+    void shouldTellAStaticLeaderToSkipTheAssignmentWhenItRejoinsUnchanged() {
+        final List<JoinGroupResult> members = formStaticGroup();
+        final String leaderInstance = members.get(0).members().isEmpty() ? "instance-b" : "instance-a";
+
+        final Captured<JoinGroupResult> restarted = fixture.joinStatic(GROUP, "", leaderInstance, rangeProtocol());
+
+        assertEquals(GroupErrors.NONE, restarted.get().error());
+        assertTrue(restarted.get().skipAssignment());
+        assertEquals(restarted.get().memberId(), restarted.get().leaderId());
+        assertEquals(2, restarted.get().members().size());
+        assertEquals(GroupState.STABLE, fixture.coordinator.describeGroup(GROUP).state());
+    }
+
+    @Test
+    void shouldRebalanceWhenAStaticLeaderOlderThanJoinGroupV9Rejoins() {
+        final List<JoinGroupResult> members = formStaticGroup();
+        final String leaderInstance = members.get(0).members().isEmpty() ? "instance-b" : "instance-a";
+        final Captured<JoinGroupResult> restarted = new Captured<>();
+
+        fixture.coordinator.joinGroup(new JoinGroupRequest(GROUP, "", leaderInstance, "client", "h",
+            REBALANCE_TIMEOUT_MS, SESSION_TIMEOUT_MS, "consumer", rangeProtocol(), true, false), restarted);
+
+        restarted.assertParked();
+        assertEquals(GroupState.PREPARING_REBALANCE, fixture.coordinator.describeGroup(GROUP).state());
+    }
+
+    @Test
     void shouldRemoveAStaticMemberByInstanceIdWhenLeaveGroupNamesNoMemberId() {
         formStaticGroup();
 
@@ -407,7 +465,7 @@ class GroupCoordinatorTest {
         final Captured<JoinGroupResult> join = new Captured<>();
 
         fixture.coordinator.joinGroup(new JoinGroupRequest(GROUP, "", null, "c", "h", REBALANCE_TIMEOUT_MS,
-            SESSION_TIMEOUT_MS, "connect", rangeProtocol(), true), join);
+            SESSION_TIMEOUT_MS, "connect", rangeProtocol(), true, true), join);
 
         assertEquals(GroupErrors.INCONSISTENT_GROUP_PROTOCOL, join.get().error());
         assertEquals(GroupState.STABLE, fixture.coordinator.describeGroup(GROUP).state());
@@ -418,7 +476,7 @@ class GroupCoordinatorTest {
         final Captured<JoinGroupResult> join = new Captured<>();
 
         fixture.coordinator.joinGroup(new JoinGroupRequest(GROUP, "", null, "c", "h", REBALANCE_TIMEOUT_MS,
-            SESSION_TIMEOUT_MS, "", rangeProtocol(), false), join);
+            SESSION_TIMEOUT_MS, "", rangeProtocol(), false, true), join);
 
         assertEquals(GroupErrors.INCONSISTENT_GROUP_PROTOCOL, join.get().error());
     }
@@ -461,9 +519,11 @@ class GroupCoordinatorTest {
         final Captured<JoinGroupResult> tooLong = new Captured<>();
 
         fixture.coordinator.joinGroup(new JoinGroupRequest(GROUP, "", null, "c", "h", REBALANCE_TIMEOUT_MS,
-            GroupConfig.GROUP_MIN_SESSION_TIMEOUT_MS_DEFAULT - 1, "consumer", rangeProtocol(), true), tooShort);
+            GroupConfig.GROUP_MIN_SESSION_TIMEOUT_MS_DEFAULT - 1, "consumer", rangeProtocol(), true, true),
+            tooShort);
         fixture.coordinator.joinGroup(new JoinGroupRequest(GROUP, "", null, "c", "h", REBALANCE_TIMEOUT_MS,
-            GroupConfig.GROUP_MAX_SESSION_TIMEOUT_MS_DEFAULT + 1, "consumer", rangeProtocol(), true), tooLong);
+            GroupConfig.GROUP_MAX_SESSION_TIMEOUT_MS_DEFAULT + 1, "consumer", rangeProtocol(), true, true),
+            tooLong);
 
         assertEquals(GroupErrors.INVALID_SESSION_TIMEOUT, tooShort.get().error());
         assertEquals(GroupErrors.INVALID_SESSION_TIMEOUT, tooLong.get().error());

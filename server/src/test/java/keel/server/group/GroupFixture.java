@@ -99,7 +99,7 @@ final class GroupFixture implements AutoCloseable {
     static JoinGroupRequest joinRequest(final String groupId, final String memberId, final String instanceId,
                                         final List<Protocol> protocols) {
         return new JoinGroupRequest(groupId, memberId, instanceId, "client", "/127.0.0.1", REBALANCE_TIMEOUT_MS,
-            SESSION_TIMEOUT_MS, "consumer", protocols, true);
+            SESSION_TIMEOUT_MS, "consumer", protocols, true, true);
     }
 
     Captured<JoinGroupResult> join(final String groupId, final String memberId, final List<Protocol> protocols) {
