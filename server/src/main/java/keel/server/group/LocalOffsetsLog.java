@@ -3,6 +3,7 @@ package keel.server.group;
 import keel.log.AppendResult;
 import keel.log.ErrorCode;
 import keel.log.Log;
+import keel.log.LogConfig;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,6 +21,21 @@ public final class LocalOffsetsLog implements OffsetsLog {
      */
     public LocalOffsetsLog(final Log log) {
         this.log = log;
+    }
+
+    /**
+     * The configuration of a {@code __consumer_offsets} partition's log. Time and size retention are off: Keel has
+     * no log compaction, and deleting an old segment could drop a live offset or group record. The coordinator
+     * bounds the log itself, with tombstones and snapshots (docs/groups.md).
+     *
+     * @param base   the broker's default log configuration.
+     * @param config the group configuration (offsets.topic.segment.bytes).
+     * @return the configuration to open the partition's log with.
+     */
+    public static LogConfig logConfig(final LogConfig base, final GroupConfig config) {
+        return base.with(LogConfig.RETENTION_MS_CONFIG, -1)
+            .with(LogConfig.RETENTION_BYTES_CONFIG, -1)
+            .with(LogConfig.SEGMENT_BYTES_CONFIG, config.offsetsTopicSegmentBytes());
     }
 
     @Override
