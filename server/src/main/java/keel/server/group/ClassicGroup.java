@@ -48,6 +48,9 @@ final class ClassicGroup {
     long syncSequence;
     Timer.Timeout syncTimeout;
 
+    /** The value of the group's last group record appended (or being appended), null if none. */
+    byte[] storedGroupValue;
+
     final Map<OffsetKey, OffsetAndMetadata> offsets = new HashMap<>();
     /** The latest commit of a partition whose append has not completed yet. */
     final Map<OffsetKey, PendingOffset> pendingOffsets = new HashMap<>();

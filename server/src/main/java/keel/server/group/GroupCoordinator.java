@@ -1435,9 +1435,16 @@ public final class GroupCoordinator implements AutoCloseable {
             callback.onComplete(GroupErrors.UNKNOWN_SERVER_ERROR);
             return;
         }
+        // the snapshot repeats what the log holds, not the live state: a reload must find the last stored generation
+        // (as Kafka's does), never a rebalance in progress with no assignments
+        final byte[] previous = group.storedGroupValue;
+        group.storedGroupValue = value;
         group.partition.log.append(batch.build(), (code, message) -> {
             group.lock.lock();
             try {
+                if (code != 0 && group.storedGroupValue == value) {
+                    group.storedGroupValue = previous;
+                }
                 callback.onComplete(groupError(code));
             } finally {
                 group.lock.unlock();
@@ -1522,9 +1529,8 @@ public final class GroupCoordinator implements AutoCloseable {
                         continue;
                     }
                     final OffsetsBatch batch = new OffsetsBatch(time.milliseconds());
-                    if (group.protocolType != null || group.generationId > 0) {
-                        batch.add(OffsetsRecordFormat.groupKey(group.groupId),
-                            OffsetsRecordFormat.groupValue(groupValue(group, null)));
+                    if (group.storedGroupValue != null) {
+                        batch.add(OffsetsRecordFormat.groupKey(group.groupId), group.storedGroupValue);
                     }
                     for (final Map.Entry<OffsetKey, OffsetAndMetadata> entry : group.offsetsAsLogged().entrySet()) {
                         final OffsetAndMetadata value = entry.getValue();

@@ -124,6 +124,7 @@ final class OffsetsReplay {
             if (metadata == null) {
                 return group;
             }
+            group.storedGroupValue = OffsetsRecordFormat.groupValue(metadata);
             group.protocolType = metadata.protocolType().isEmpty() ? null : metadata.protocolType();
             group.generationId = metadata.generation();
             group.protocolName = metadata.protocol();

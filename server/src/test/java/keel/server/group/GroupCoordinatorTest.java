@@ -766,6 +766,31 @@ class GroupCoordinatorTest {
     }
 
     @Test
+    void shouldReloadTheLastStoredGenerationWhenASnapshotWasTakenDuringARebalance() throws IOException {
+        fixture.close();
+        fixture = new GroupFixture(tempDir, fixture.config.with(GroupConfig.OFFSETS_SNAPSHOT_MIN_BYTES_CONFIG, 4096),
+            GroupFixture.testLogConfig());
+        final Formed formed = formGroup(2);
+        final JoinGroupResult member = formed.joins().get(0);
+        final JoinGroupResult other = formed.joins().get(1);
+        fixture.join(GROUP, member.memberId(), List.of(new Protocol("range", subscription("events", "x"))));
+        fixture.join(GROUP, other.memberId(), rangeProtocol()).get();
+        assertEquals(GroupState.COMPLETING_REBALANCE, fixture.coordinator.describeGroup(GROUP).state());
+        for (int i = 0; i < 1_000 && fixture.coordinator.snapshotCount(0) == 0; i++) {
+            commitStandalone("filler", "events", i % 4, i);
+        }
+        assertEquals(1, fixture.coordinator.snapshotCount(0));
+
+        fixture.restart();
+
+        assertEquals(GroupState.STABLE, fixture.coordinator.describeGroup(GROUP).state());
+        assertEquals(GroupErrors.NONE, fixture.coordinator.heartbeat(GROUP, member.memberId(), null, 1));
+        final Captured<SyncGroupResult> sync = fixture.sync(GROUP, member, Map.of());
+        assertEquals(formed.syncs().get(member.memberId()).assignment().length, sync.get().assignment().length);
+        assertFalse(decodeAssignment(sync.get().assignment()).isEmpty());
+    }
+
+    @Test
     void shouldExpireMembersAfterTheSessionTimeoutWhenReloadedAndNobodyHeartbeats() throws IOException {
         formGroup(2);
 
