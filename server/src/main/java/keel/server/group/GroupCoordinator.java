@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Kafka's classic group coordinator (JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit, OffsetFetch,
@@ -1510,60 +1511,74 @@ public final class GroupCoordinator implements AutoCloseable {
         if (!partition.snapshotting.compareAndSet(false, true)) {
             return;
         }
+        final long snapshotStart = log.logEndOffset();
+        final long sizeBefore = log.sizeInBytes();
         try {
-            final long snapshotStart = log.logEndOffset();
-            final long sizeBefore = log.sizeInBytes();
             log.roll();
-            final int[] failure = {0};
-            final IntCompletion onAppended = code -> {
-                synchronized (failure) {
-                    if (code != 0 && failure[0] == 0) {
-                        failure[0] = code;
-                    }
-                }
-            };
-            for (final ClassicGroup group : partition.groups.values()) {
-                group.lock.lock();
-                try {
-                    if (group.state == GroupState.DEAD) {
-                        continue;
-                    }
-                    final OffsetsBatch batch = new OffsetsBatch(time.milliseconds());
-                    if (group.storedGroupValue != null) {
-                        batch.add(OffsetsRecordFormat.groupKey(group.groupId), group.storedGroupValue);
-                    }
-                    for (final Map.Entry<OffsetKey, OffsetAndMetadata> entry : group.offsetsAsLogged().entrySet()) {
-                        final OffsetAndMetadata value = entry.getValue();
-                        batch.add(OffsetsRecordFormat.offsetKey(group.groupId, entry.getKey().topic(),
-                            entry.getKey().partition()), OffsetsRecordFormat.offsetValue(value.offset(),
-                            value.leaderEpoch(), value.metadata(), value.commitTimestampMs()));
-                    }
-                    if (!batch.isEmpty()) {
-                        appendBatches(log, batch, onAppended);
-                    }
-                } finally {
-                    group.lock.unlock();
-                }
-            }
-            // with a local log every append above has completed; a replicated log completes them in order, and the
-            // start offset is advanced only if none failed
-            final int code;
-            synchronized (failure) {
-                code = failure[0];
-            }
+        } catch (final IOException | RuntimeException ex) {
+            partition.snapshotting.set(false);
+            LOG.warn("Snapshot of __consumer_offsets-{} could not roll; the log keeps its history", log.partition(),
+                ex);
+            return;
+        }
+        // one count for the issuing loop, one per appendBatches call: the last completion finishes the snapshot,
+        // so the log start moves only once every snapshot record is durable (at once with a local log, at the high
+        // watermark with a replicated one)
+        final AtomicInteger outstanding = new AtomicInteger(1);
+        final AtomicInteger failure = new AtomicInteger();
+        final IntCompletion onAppended = code -> {
             if (code != 0) {
+                failure.compareAndSet(0, code);
+            }
+            if (outstanding.decrementAndGet() == 0) {
+                finishSnapshot(partition, snapshotStart, sizeBefore, failure.get());
+            }
+        };
+        for (final ClassicGroup group : partition.groups.values()) {
+            group.lock.lock();
+            try {
+                if (group.state == GroupState.DEAD) {
+                    continue;
+                }
+                final OffsetsBatch batch = new OffsetsBatch(time.milliseconds());
+                if (group.storedGroupValue != null) {
+                    batch.add(OffsetsRecordFormat.groupKey(group.groupId), group.storedGroupValue);
+                }
+                for (final Map.Entry<OffsetKey, OffsetAndMetadata> entry : group.offsetsAsLogged().entrySet()) {
+                    final OffsetAndMetadata value = entry.getValue();
+                    batch.add(OffsetsRecordFormat.offsetKey(group.groupId, entry.getKey().topic(),
+                        entry.getKey().partition()), OffsetsRecordFormat.offsetValue(value.offset(),
+                        value.leaderEpoch(), value.metadata(), value.commitTimestampMs()));
+                }
+                if (!batch.isEmpty()) {
+                    outstanding.incrementAndGet();
+                    appendBatches(log, batch, onAppended);
+                }
+            } finally {
+                group.lock.unlock();
+            }
+        }
+        onAppended.onComplete(0);
+    }
+
+    private void finishSnapshot(final OffsetsPartition partition, final long snapshotStart, final long sizeBefore,
+                                final int failure) {
+        final OffsetsLog log = partition.log;
+        try {
+            if (failure != 0) {
                 LOG.warn("Snapshot of __consumer_offsets-{} failed with error code {}; the log keeps its history",
-                    log.partition(), code);
+                    log.partition(), failure);
                 return;
             }
             final long sizeAfter = log.sizeInBytes();
             log.deleteRecordsBefore(snapshotStart);
             partition.liveBytes = Math.max(0L, sizeAfter - sizeBefore);
             partition.snapshots++;
-            LOG.info("Snapshot of __consumer_offsets-{}: {} groups, log start {} , {} bytes before, {} live bytes",
+            LOG.info("Snapshot of __consumer_offsets-{}: {} groups, log start now {}, {} bytes before, {} live bytes",
                 log.partition(), partition.groups.size(), snapshotStart, sizeBefore, partition.liveBytes);
         } catch (final IOException ex) {
-            LOG.warn("Snapshot of __consumer_offsets-{} failed; the log keeps its history", log.partition(), ex);
+            LOG.warn("Snapshot of __consumer_offsets-{} could not advance the log start; the log keeps its history",
+                log.partition(), ex);
         } finally {
             partition.snapshotting.set(false);
         }

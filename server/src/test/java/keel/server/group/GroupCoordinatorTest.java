@@ -791,6 +791,57 @@ class GroupCoordinatorTest {
     }
 
     @Test
+    void shouldAcknowledgeACommitOnlyWhenItsAppendCompletes() {
+        fixture.offsetsLog.defer(true);
+        final Captured<PartitionErrors> result = new Captured<>();
+
+        fixture.coordinator.commitOffsets(new OffsetCommitRequest(GROUP, -1, "", null,
+            Map.of(new OffsetKey("events", 0), OffsetAndMetadata.of(8, -1, ""))), result);
+
+        result.assertParked();
+        assertEquals(-1L, fetch(GROUP, "events", 0).offset());
+        fixture.offsetsLog.completeAll();
+        assertEquals(Map.of(new OffsetKey("events", 0), GroupErrors.NONE), result.get().partitions());
+        assertEquals(8L, fetch(GROUP, "events", 0).offset());
+    }
+
+    @Test
+    void shouldAnswerNotCoordinatorAndKeepThePreviousOffsetWhenTheAppendFails() {
+        commitStandalone(GROUP, "events", 0, 5);
+        fixture.offsetsLog.defer(true);
+        final Captured<PartitionErrors> result = new Captured<>();
+
+        fixture.coordinator.commitOffsets(new OffsetCommitRequest(GROUP, -1, "", null,
+            Map.of(new OffsetKey("events", 0), OffsetAndMetadata.of(6, -1, ""))), result);
+        fixture.offsetsLog.failAll(56);
+
+        assertEquals(Map.of(new OffsetKey("events", 0), GroupErrors.NOT_COORDINATOR), result.get().partitions());
+        assertEquals(5L, fetch(GROUP, "events", 0).offset());
+    }
+
+    @Test
+    void shouldAdvanceTheLogStartOnlyWhenEverySnapshotAppendHasCompleted() throws IOException {
+        fixture.close();
+        fixture = new GroupFixture(tempDir, fixture.config.with(GroupConfig.OFFSETS_SNAPSHOT_MIN_BYTES_CONFIG, 4096),
+            GroupFixture.testLogConfig());
+        fixture.offsetsLog.defer(true);
+        for (int i = 0; i < 1_000 && fixture.offsetsLog.pending() <= 1; i++) {
+            fixture.offsetsLog.completeAll();
+            final Captured<PartitionErrors> result = new Captured<>();
+            fixture.coordinator.commitOffsets(new OffsetCommitRequest("group-" + (i % 10), -1, "", null,
+                Map.of(new OffsetKey("events", 0), OffsetAndMetadata.of(i, -1, ""))), result);
+        }
+        assertTrue(fixture.offsetsLog.pending() > 1, "no snapshot started");
+        assertEquals(0L, fixture.log.logStartOffset());
+        assertEquals(0, fixture.coordinator.snapshotCount(0));
+
+        fixture.offsetsLog.completeAll();
+
+        assertEquals(1, fixture.coordinator.snapshotCount(0));
+        assertTrue(fixture.log.logStartOffset() > 0);
+    }
+
+    @Test
     void shouldExpireMembersAfterTheSessionTimeoutWhenReloadedAndNobodyHeartbeats() throws IOException {
         formGroup(2);
 

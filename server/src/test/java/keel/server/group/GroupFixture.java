@@ -35,6 +35,7 @@ final class GroupFixture implements AutoCloseable {
     final ManualTimer timer = new ManualTimer(1_000_000L);
     GroupConfig config;
     Log log;
+    DeferredOffsetsLog offsetsLog;
     GroupCoordinator coordinator;
 
     GroupFixture(final Path tempDir, final GroupConfig config, final LogConfig logConfig) throws IOException {
@@ -58,7 +59,8 @@ final class GroupFixture implements AutoCloseable {
     void open() throws IOException {
         log = Log.open(dir, logConfig, LogOptions.defaults().time(timer), 0L, 0L, false);
         coordinator = new GroupCoordinator(config, timer, timer);
-        coordinator.loadPartition(new LocalOffsetsLog(log));
+        offsetsLog = new DeferredOffsetsLog(new LocalOffsetsLog(log));
+        coordinator.loadPartition(offsetsLog);
     }
 
     /** Closes the coordinator and the log, then opens both again: a broker restart. */
