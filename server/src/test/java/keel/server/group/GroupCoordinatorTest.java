@@ -1,5 +1,7 @@
 package keel.server.group;
 
+import keel.log.Compression;
+import keel.log.RecordBatchBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GroupCoordinatorTest {
@@ -637,6 +640,19 @@ class GroupCoordinatorTest {
     }
 
     @Test
+    void shouldFetchEveryCommittedOffsetWhenNoPartitionIsNamed() {
+        commitStandalone(GROUP, "events", 0, 1);
+        commitStandalone(GROUP, "events", 3, 4);
+        commitStandalone(GROUP, "other", 0, 9);
+
+        final OffsetFetchResult result = fixture.coordinator.fetchOffsets(GROUP, null);
+
+        assertEquals(Set.of(new OffsetKey("events", 0), new OffsetKey("events", 3), new OffsetKey("other", 0)),
+            result.offsets().keySet());
+        assertEquals(9L, result.offsets().get(new OffsetKey("other", 0)).offset());
+    }
+
+    @Test
     void shouldFetchMinusOneWhenNothingWasCommitted() {
         assertEquals(OffsetAndMetadata.NONE, fetch(GROUP, "events", 0));
     }
@@ -839,6 +855,25 @@ class GroupCoordinatorTest {
 
         assertEquals(1, fixture.coordinator.snapshotCount(0));
         assertTrue(fixture.log.logStartOffset() > 0);
+    }
+
+    @Test
+    void shouldRefuseToLoadAndNameTheOffsetWhenTheLogHoldsAnUndecodableRecord() throws IOException {
+        commitStandalone(GROUP, "events", 0, 1);
+        final long badOffset = fixture.log.logEndOffset();
+        try (RecordBatchBuilder builder = new RecordBatchBuilder(Compression.NONE)) {
+            builder.append(0L, new byte[] {0, 1, 0, 50, 'g'}, new byte[] {0, 3});
+            fixture.log.append(builder.build());
+        }
+        fixture.coordinator.close();
+        final GroupCoordinator reloaded = new GroupCoordinator(fixture.config, fixture.timer, fixture.timer);
+
+        final IOException thrown = assertThrows(IOException.class,
+            () -> reloaded.loadPartition(new LocalOffsetsLog(fixture.log)));
+
+        assertTrue(thrown.getMessage().startsWith("Cannot replay __consumer_offsets-0: the record at offset="
+            + badOffset + " is not a group or offset record Keel can read"), thrown.getMessage());
+        assertFalse(reloaded.isLoaded(0));
     }
 
     @Test
