@@ -227,6 +227,31 @@ class GroupCoordinatorTest {
     }
 
     @Test
+    void shouldAnswerNoneToAHeartbeatWhenTheGroupIsCompletingRebalance() {
+        final Captured<JoinGroupResult> join = fixture.joinNew(GROUP, rangeProtocol());
+        fixture.timer.advance(INITIAL_DELAY_MS);
+        assertEquals(GroupState.COMPLETING_REBALANCE, fixture.coordinator.describeGroup(GROUP).state());
+
+        assertEquals(GroupErrors.NONE, fixture.coordinator.heartbeat(GROUP, join.get().memberId(), null, 1));
+    }
+
+    @Test
+    void shouldCompleteTheJoinWithoutAMemberIdRequiredMemberWhenItNeverComesBack() {
+        final JoinGroupResult member = formGroup(1).joins().get(0);
+        assertEquals(GroupErrors.MEMBER_ID_REQUIRED, fixture.join(GROUP, "", rangeProtocol()).get().error());
+        final Captured<JoinGroupResult> rejoin = fixture.join(GROUP, member.memberId(),
+            List.of(new Protocol("range", subscription("events", "x"))));
+
+        fixture.timer.advance(SESSION_TIMEOUT_MS - 1);
+        rejoin.assertParked();
+        fixture.timer.advance(1);
+
+        assertEquals(GroupErrors.NONE, rejoin.get().error());
+        assertEquals(2, rejoin.get().generationId());
+        assertEquals(1, rejoin.get().members().size());
+    }
+
+    @Test
     void shouldAnswerIllegalGenerationWhenAHeartbeatCarriesAnOldGeneration() {
         final Formed formed = formGroup(1);
         final JoinGroupResult member = formed.joins().get(0);
@@ -874,6 +899,20 @@ class GroupCoordinatorTest {
         assertTrue(thrown.getMessage().startsWith("Cannot replay __consumer_offsets-0: the record at offset="
             + badOffset + " is not a group or offset record Keel can read"), thrown.getMessage());
         assertFalse(reloaded.isLoaded(0));
+    }
+
+    @Test
+    void shouldReloadAnEmptyConsumerGroupWithItsOffsetsWhenTheLastMemberLeft() throws IOException {
+        final JoinGroupResult member = formGroup(1).joins().get(0);
+        commit(member, "events", 1, 77);
+        fixture.coordinator.leaveGroup(GROUP, List.of(new MemberIdentity(member.memberId(), null)));
+        assertEquals(GroupState.EMPTY, fixture.coordinator.describeGroup(GROUP).state());
+
+        fixture.restart();
+
+        assertEquals(List.of(new GroupListing(GROUP, "consumer", GroupState.EMPTY)), fixture.coordinator.listGroups());
+        assertEquals(77L, fetch(GROUP, "events", 1).offset());
+        assertEquals(GroupErrors.UNKNOWN_MEMBER_ID, fixture.coordinator.heartbeat(GROUP, member.memberId(), null, 2));
     }
 
     @Test
