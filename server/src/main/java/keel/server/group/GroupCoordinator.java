@@ -44,7 +44,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private final Timer timer;
     private final ConcurrentHashMap<Integer, OffsetsPartition> partitions = new ConcurrentHashMap<>();
     private volatile boolean closed;
-    private Timer.Timeout retentionTimeout;
+    private volatile Timer.Timeout retentionTimeout;
 
     /**
      * Creates a coordinator that owns no partition yet. Does no I/O and starts nothing.
@@ -195,17 +195,17 @@ public final class GroupCoordinator implements AutoCloseable {
         final String memberId = request.memberId() == null ? "" : request.memberId();
         final String groupId = request.groupId();
         if (groupId == null || groupId.isEmpty()) {
-            completion.onComplete(JoinGroupResult.error(GroupErrors.INVALID_GROUP_ID, memberId));
+            deliver(completion, JoinGroupResult.error(GroupErrors.INVALID_GROUP_ID, memberId));
             return;
         }
         final short status = partitionStatus(groupId);
         if (status != GroupErrors.NONE) {
-            completion.onComplete(JoinGroupResult.error(status, memberId));
+            deliver(completion, JoinGroupResult.error(status, memberId));
             return;
         }
         if (request.sessionTimeoutMs() < config.minSessionTimeoutMs()
             || request.sessionTimeoutMs() > config.maxSessionTimeoutMs()) {
-            completion.onComplete(JoinGroupResult.error(GroupErrors.INVALID_SESSION_TIMEOUT, memberId));
+            deliver(completion, JoinGroupResult.error(GroupErrors.INVALID_SESSION_TIMEOUT, memberId));
             return;
         }
         long metadataBytes = 0;
@@ -215,28 +215,28 @@ public final class GroupCoordinator implements AutoCloseable {
         if (metadataBytes > config.maxMemberMetadataBytes()) {
             // Kafka has no such limit and fails later, storing a group record over max.message.bytes; Keel refuses
             // the join itself so that one client cannot make every rebalance of its group fail
-            completion.onComplete(JoinGroupResult.error(GroupErrors.INVALID_REQUEST, memberId));
+            deliver(completion, JoinGroupResult.error(GroupErrors.INVALID_REQUEST, memberId));
             return;
         }
         if (request.protocolType() == null || request.protocolType().isEmpty() || request.protocols().isEmpty()) {
-            completion.onComplete(JoinGroupResult.error(GroupErrors.INCONSISTENT_GROUP_PROTOCOL, memberId));
+            deliver(completion, JoinGroupResult.error(GroupErrors.INCONSISTENT_GROUP_PROTOCOL, memberId));
             return;
         }
         final boolean isUnknownMember = memberId.isEmpty();
         final ClassicGroup group = isUnknownMember ? getOrCreateGroup(groupId) : group(groupId);
         if (group == null) {
-            completion.onComplete(JoinGroupResult.error(GroupErrors.UNKNOWN_MEMBER_ID, memberId));
+            deliver(completion, JoinGroupResult.error(GroupErrors.UNKNOWN_MEMBER_ID, memberId));
             return;
         }
         group.lock.lock();
         try {
             if (group.state == GroupState.DEAD) {
                 // removed meanwhile (deleted, expired, unloaded): the client finds the coordinator again and retries
-                completion.onComplete(JoinGroupResult.error(GroupErrors.COORDINATOR_NOT_AVAILABLE, memberId));
+                deliver(completion, JoinGroupResult.error(GroupErrors.COORDINATOR_NOT_AVAILABLE, memberId));
             } else if (!acceptJoiningMember(group, memberId)) {
-                completion.onComplete(JoinGroupResult.error(GroupErrors.GROUP_MAX_SIZE_REACHED, memberId));
+                deliver(completion, JoinGroupResult.error(GroupErrors.GROUP_MAX_SIZE_REACHED, memberId));
             } else if (!group.supportsProtocols(request.protocolType(), request.protocols())) {
-                completion.onComplete(JoinGroupResult.error(GroupErrors.INCONSISTENT_GROUP_PROTOCOL, memberId));
+                deliver(completion, JoinGroupResult.error(GroupErrors.INCONSISTENT_GROUP_PROTOCOL, memberId));
             } else if (isUnknownMember) {
                 joinNewMember(group, request, completion);
             } else {
@@ -280,7 +280,7 @@ public final class GroupCoordinator implements AutoCloseable {
             // KIP-394: the member must come back with this id; until then the rebalance waits for it
             group.pendingMembers.put(newMemberId, timer.schedule(request.sessionTimeoutMs(),
                 () -> onPendingMemberExpired(group, newMemberId)));
-            completion.onComplete(JoinGroupResult.error(GroupErrors.MEMBER_ID_REQUIRED, newMemberId));
+            deliver(completion, JoinGroupResult.error(GroupErrors.MEMBER_ID_REQUIRED, newMemberId));
         } else {
             addMemberAndRebalance(group, newMemberId, request, completion);
         }
@@ -296,12 +296,12 @@ public final class GroupCoordinator implements AutoCloseable {
         }
         final String instanceId = request.groupInstanceId();
         if (group.isStaticMemberFenced(instanceId, memberId)) {
-            completion.onComplete(JoinGroupResult.error(GroupErrors.FENCED_INSTANCE_ID, memberId));
+            deliver(completion, JoinGroupResult.error(GroupErrors.FENCED_INSTANCE_ID, memberId));
             return;
         }
         final GroupMember member = group.members.get(memberId);
         if (member == null || (instanceId != null && !group.staticMembers.containsKey(instanceId))) {
-            completion.onComplete(JoinGroupResult.error(GroupErrors.UNKNOWN_MEMBER_ID, memberId));
+            deliver(completion, JoinGroupResult.error(GroupErrors.UNKNOWN_MEMBER_ID, memberId));
             return;
         }
         switch (group.state) {
@@ -311,7 +311,7 @@ public final class GroupCoordinator implements AutoCloseable {
             case COMPLETING_REBALANCE:
                 if (member.matches(request.protocols())) {
                     // the member lost its JoinGroup response: give it this generation again
-                    completion.onComplete(joinResult(group, member, false));
+                    deliver(completion, joinResult(group, member, false));
                 } else {
                     updateMemberAndRebalance(group, member, request, completion);
                 }
@@ -320,11 +320,11 @@ public final class GroupCoordinator implements AutoCloseable {
                 if (group.isLeader(memberId) || !member.matches(request.protocols())) {
                     updateMemberAndRebalance(group, member, request, completion);
                 } else {
-                    completion.onComplete(joinResult(group, member, false));
+                    deliver(completion, joinResult(group, member, false));
                 }
                 break;
             default:
-                completion.onComplete(JoinGroupResult.error(GroupErrors.UNKNOWN_MEMBER_ID, memberId));
+                deliver(completion, JoinGroupResult.error(GroupErrors.UNKNOWN_MEMBER_ID, memberId));
                 break;
         }
     }
@@ -357,7 +357,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 final int generation = group.generationId;
                 storeGroup(group, null, error -> {
                     if (error == GroupErrors.NONE || group.state == GroupState.DEAD) {
-                        completion.onComplete(error == GroupErrors.NONE
+                        deliver(completion, error == GroupErrors.NONE
                             ? joinResult(group, member, group.isLeader(newMemberId))
                             : JoinGroupResult.error(GroupErrors.COORDINATOR_NOT_AVAILABLE, newMemberId));
                         return;
@@ -368,7 +368,7 @@ public final class GroupCoordinator implements AutoCloseable {
                         restored.protocols = oldProtocols;
                         scheduleHeartbeat(group, restored, restored.sessionTimeoutMs);
                     }
-                    completion.onComplete(JoinGroupResult.error(error, newMemberId));
+                    deliver(completion, JoinGroupResult.error(error, newMemberId));
                 });
                 break;
             }
@@ -389,12 +389,12 @@ public final class GroupCoordinator implements AutoCloseable {
         if (old.joinCompletion != null) {
             final Completion<JoinGroupResult> fenced = old.joinCompletion;
             old.joinCompletion = null;
-            fenced.onComplete(JoinGroupResult.error(GroupErrors.FENCED_INSTANCE_ID, old.memberId));
+            deliver(fenced, JoinGroupResult.error(GroupErrors.FENCED_INSTANCE_ID, old.memberId));
         }
         if (old.syncCompletion != null) {
             final Completion<SyncGroupResult> fenced = old.syncCompletion;
             old.syncCompletion = null;
-            fenced.onComplete(SyncGroupResult.error(GroupErrors.FENCED_INSTANCE_ID));
+            deliver(fenced, SyncGroupResult.error(GroupErrors.FENCED_INSTANCE_ID));
         }
         old.cancelHeartbeat();
         final GroupMember member = new GroupMember(newMemberId, old.groupInstanceId, old.clientId, old.clientHost,
@@ -441,7 +441,7 @@ public final class GroupCoordinator implements AutoCloseable {
         member.sessionTimeoutMs = request.sessionTimeoutMs();
         if (member.joinCompletion != null) {
             // a duplicate join (the client gave up on the first): the older request is answered, never dropped
-            member.joinCompletion.onComplete(JoinGroupResult.error(GroupErrors.REBALANCE_IN_PROGRESS,
+            deliver(member.joinCompletion, JoinGroupResult.error(GroupErrors.REBALANCE_IN_PROGRESS,
                 member.memberId));
         }
         member.joinCompletion = completion;
@@ -561,7 +561,7 @@ public final class GroupCoordinator implements AutoCloseable {
             scheduleHeartbeat(group, member, member.sessionTimeoutMs);
             group.pendingSyncMembers.add(member.memberId);
             if (completion != null) {
-                completion.onComplete(result);
+                deliver(completion, result);
             }
         }
         scheduleSyncTimeout(group);
@@ -641,33 +641,33 @@ public final class GroupCoordinator implements AutoCloseable {
     public void syncGroup(final SyncGroupRequest request, final Completion<SyncGroupResult> completion) {
         final String groupId = request.groupId();
         if (groupId == null || groupId.isEmpty()) {
-            completion.onComplete(SyncGroupResult.error(GroupErrors.INVALID_GROUP_ID));
+            deliver(completion, SyncGroupResult.error(GroupErrors.INVALID_GROUP_ID));
             return;
         }
         final short status = partitionStatus(groupId);
         if (status != GroupErrors.NONE) {
-            completion.onComplete(SyncGroupResult.error(status));
+            deliver(completion, SyncGroupResult.error(status));
             return;
         }
         final ClassicGroup group = group(groupId);
         if (group == null) {
-            completion.onComplete(SyncGroupResult.error(GroupErrors.UNKNOWN_MEMBER_ID));
+            deliver(completion, SyncGroupResult.error(GroupErrors.UNKNOWN_MEMBER_ID));
             return;
         }
         final String memberId = request.memberId();
         group.lock.lock();
         try {
             if (group.state == GroupState.DEAD) {
-                completion.onComplete(SyncGroupResult.error(GroupErrors.COORDINATOR_NOT_AVAILABLE));
+                deliver(completion, SyncGroupResult.error(GroupErrors.COORDINATOR_NOT_AVAILABLE));
             } else if (group.isStaticMemberFenced(request.groupInstanceId(), memberId)) {
-                completion.onComplete(SyncGroupResult.error(GroupErrors.FENCED_INSTANCE_ID));
+                deliver(completion, SyncGroupResult.error(GroupErrors.FENCED_INSTANCE_ID));
             } else if (!group.has(memberId)) {
-                completion.onComplete(SyncGroupResult.error(GroupErrors.UNKNOWN_MEMBER_ID));
+                deliver(completion, SyncGroupResult.error(GroupErrors.UNKNOWN_MEMBER_ID));
             } else if (request.generationId() != group.generationId) {
-                completion.onComplete(SyncGroupResult.error(GroupErrors.ILLEGAL_GENERATION));
+                deliver(completion, SyncGroupResult.error(GroupErrors.ILLEGAL_GENERATION));
             } else if ((request.protocolType() != null && !request.protocolType().equals(group.protocolType))
                 || (request.protocolName() != null && !request.protocolName().equals(group.protocolName))) {
-                completion.onComplete(SyncGroupResult.error(GroupErrors.INCONSISTENT_GROUP_PROTOCOL));
+                deliver(completion, SyncGroupResult.error(GroupErrors.INCONSISTENT_GROUP_PROTOCOL));
             } else {
                 syncMember(group, group.members.get(memberId), request, completion);
             }
@@ -681,14 +681,14 @@ public final class GroupCoordinator implements AutoCloseable {
                             final Completion<SyncGroupResult> completion) {
         switch (group.state) {
             case EMPTY:
-                completion.onComplete(SyncGroupResult.error(GroupErrors.UNKNOWN_MEMBER_ID));
+                deliver(completion, SyncGroupResult.error(GroupErrors.UNKNOWN_MEMBER_ID));
                 break;
             case PREPARING_REBALANCE:
-                completion.onComplete(SyncGroupResult.error(GroupErrors.REBALANCE_IN_PROGRESS));
+                deliver(completion, SyncGroupResult.error(GroupErrors.REBALANCE_IN_PROGRESS));
                 break;
             case COMPLETING_REBALANCE: {
                 if (member.syncCompletion != null) {
-                    member.syncCompletion.onComplete(SyncGroupResult.error(GroupErrors.REBALANCE_IN_PROGRESS));
+                    deliver(member.syncCompletion, SyncGroupResult.error(GroupErrors.REBALANCE_IN_PROGRESS));
                 }
                 member.syncCompletion = completion;
                 removePendingSyncMember(group, member.memberId);
@@ -717,7 +717,7 @@ public final class GroupCoordinator implements AutoCloseable {
             case STABLE:
                 removePendingSyncMember(group, member.memberId);
                 scheduleHeartbeat(group, member, member.sessionTimeoutMs);
-                completion.onComplete(new SyncGroupResult(GroupErrors.NONE, group.protocolType, group.protocolName,
+                deliver(completion, new SyncGroupResult(GroupErrors.NONE, group.protocolType, group.protocolName,
                     member.assignment));
                 break;
             default:
@@ -740,7 +740,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 final Completion<SyncGroupResult> completion = member.syncCompletion;
                 member.syncCompletion = null;
                 scheduleHeartbeat(group, member, member.sessionTimeoutMs);
-                completion.onComplete(new SyncGroupResult(GroupErrors.NONE, group.protocolType, group.protocolName,
+                deliver(completion, new SyncGroupResult(GroupErrors.NONE, group.protocolType, group.protocolName,
                     member.assignment));
             }
         }
@@ -753,7 +753,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 final Completion<SyncGroupResult> completion = member.syncCompletion;
                 member.syncCompletion = null;
                 scheduleHeartbeat(group, member, member.sessionTimeoutMs);
-                completion.onComplete(SyncGroupResult.error(error));
+                deliver(completion, SyncGroupResult.error(error));
             }
         }
     }
@@ -903,12 +903,12 @@ public final class GroupCoordinator implements AutoCloseable {
         if (member.joinCompletion != null) {
             final Completion<JoinGroupResult> completion = member.joinCompletion;
             member.joinCompletion = null;
-            completion.onComplete(JoinGroupResult.error(GroupErrors.UNKNOWN_MEMBER_ID, member.memberId));
+            deliver(completion, JoinGroupResult.error(GroupErrors.UNKNOWN_MEMBER_ID, member.memberId));
         }
         if (member.syncCompletion != null) {
             final Completion<SyncGroupResult> completion = member.syncCompletion;
             member.syncCompletion = null;
-            completion.onComplete(SyncGroupResult.error(GroupErrors.UNKNOWN_MEMBER_ID));
+            deliver(completion, SyncGroupResult.error(GroupErrors.UNKNOWN_MEMBER_ID));
         }
     }
 
@@ -957,18 +957,18 @@ public final class GroupCoordinator implements AutoCloseable {
     public void commitOffsets(final OffsetCommitRequest request, final Completion<PartitionErrors> completion) {
         final String groupId = request.groupId();
         if (groupId == null || groupId.isEmpty()) {
-            completion.onComplete(allPartitions(request.offsets().keySet(), GroupErrors.INVALID_GROUP_ID));
+            deliver(completion, allPartitions(request.offsets().keySet(), GroupErrors.INVALID_GROUP_ID));
             return;
         }
         final short status = partitionStatus(groupId);
         if (status != GroupErrors.NONE) {
-            completion.onComplete(allPartitions(request.offsets().keySet(), status));
+            deliver(completion, allPartitions(request.offsets().keySet(), status));
             return;
         }
         ClassicGroup group = group(groupId);
         if (group == null) {
             if (request.generationId() >= 0) {
-                completion.onComplete(allPartitions(request.offsets().keySet(), GroupErrors.GROUP_ID_NOT_FOUND));
+                deliver(completion, allPartitions(request.offsets().keySet(), GroupErrors.GROUP_ID_NOT_FOUND));
                 return;
             }
             group = getOrCreateGroup(groupId);
@@ -978,7 +978,7 @@ public final class GroupCoordinator implements AutoCloseable {
         try {
             final short error = validateCommit(group, request, memberId);
             if (error != GroupErrors.NONE) {
-                completion.onComplete(allPartitions(request.offsets().keySet(), error));
+                deliver(completion, allPartitions(request.offsets().keySet(), error));
             } else {
                 appendOffsets(group, request.offsets(), completion);
             }
@@ -1033,7 +1033,7 @@ public final class GroupCoordinator implements AutoCloseable {
             }
         }
         if (valid.isEmpty()) {
-            completion.onComplete(new PartitionErrors(GroupErrors.NONE, errors));
+            deliver(completion, new PartitionErrors(GroupErrors.NONE, errors));
             return;
         }
         final OffsetsBatch batch = new OffsetsBatch(nowMs);
@@ -1048,7 +1048,7 @@ public final class GroupCoordinator implements AutoCloseable {
             for (final OffsetKey key : valid.keySet()) {
                 errors.put(key, GroupErrors.INVALID_COMMIT_OFFSET_SIZE);
             }
-            completion.onComplete(new PartitionErrors(GroupErrors.NONE, errors));
+            deliver(completion, new PartitionErrors(GroupErrors.NONE, errors));
             return;
         }
         group.pendingOffsets.putAll(valid);
@@ -1068,7 +1068,7 @@ public final class GroupCoordinator implements AutoCloseable {
             } finally {
                 group.lock.unlock();
             }
-            completion.onComplete(new PartitionErrors(GroupErrors.NONE, errors));
+            deliver(completion, new PartitionErrors(GroupErrors.NONE, errors));
         });
     }
 
@@ -1128,28 +1128,28 @@ public final class GroupCoordinator implements AutoCloseable {
     public void deleteOffsets(final String groupId, final List<OffsetKey> partitionList,
                               final Completion<PartitionErrors> completion) {
         if (groupId == null || groupId.isEmpty()) {
-            completion.onComplete(new PartitionErrors(GroupErrors.INVALID_GROUP_ID, Map.of()));
+            deliver(completion, new PartitionErrors(GroupErrors.INVALID_GROUP_ID, Map.of()));
             return;
         }
         final short status = partitionStatus(groupId);
         if (status != GroupErrors.NONE) {
-            completion.onComplete(new PartitionErrors(status, Map.of()));
+            deliver(completion, new PartitionErrors(status, Map.of()));
             return;
         }
         final ClassicGroup group = group(groupId);
         if (group == null) {
-            completion.onComplete(new PartitionErrors(GroupErrors.GROUP_ID_NOT_FOUND, Map.of()));
+            deliver(completion, new PartitionErrors(GroupErrors.GROUP_ID_NOT_FOUND, Map.of()));
             return;
         }
         group.lock.lock();
         try {
             if (group.state == GroupState.DEAD) {
-                completion.onComplete(new PartitionErrors(GroupErrors.GROUP_ID_NOT_FOUND, Map.of()));
+                deliver(completion, new PartitionErrors(GroupErrors.GROUP_ID_NOT_FOUND, Map.of()));
                 return;
             }
             final boolean consumerGroup = ClassicGroup.CONSUMER_PROTOCOL_TYPE.equals(group.protocolType);
             if (group.state != GroupState.EMPTY && !consumerGroup) {
-                completion.onComplete(new PartitionErrors(GroupErrors.NON_EMPTY_GROUP, Map.of()));
+                deliver(completion, new PartitionErrors(GroupErrors.NON_EMPTY_GROUP, Map.of()));
                 return;
             }
             final Map<OffsetKey, Short> errors = new LinkedHashMap<>();
@@ -1165,7 +1165,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 }
             }
             if (deleted.isEmpty()) {
-                completion.onComplete(new PartitionErrors(GroupErrors.NONE, errors));
+                deliver(completion, new PartitionErrors(GroupErrors.NONE, errors));
                 return;
             }
             final OffsetsBatch batch = new OffsetsBatch(time.milliseconds());
@@ -1174,7 +1174,7 @@ public final class GroupCoordinator implements AutoCloseable {
             }
             appendBatches(group.partition.log, batch, code -> {
                 final short error = groupError(code);
-                completion.onComplete(new PartitionErrors(error, error == GroupErrors.NONE ? errors : Map.of()));
+                deliver(completion, new PartitionErrors(error, error == GroupErrors.NONE ? errors : Map.of()));
             });
         } finally {
             group.lock.unlock();
@@ -1264,7 +1264,7 @@ public final class GroupCoordinator implements AutoCloseable {
             for (final String id : groupIds) {
                 ordered.put(id, results.get(id));
             }
-            completion.onComplete(ordered);
+            deliver(completion, ordered);
         };
         for (final String groupId : groupIds) {
             deleteGroup(groupId, error -> {
@@ -1277,30 +1277,30 @@ public final class GroupCoordinator implements AutoCloseable {
 
     private void deleteGroup(final String groupId, final Completion<Short> completion) {
         if (groupId == null || groupId.isEmpty()) {
-            completion.onComplete(GroupErrors.INVALID_GROUP_ID);
+            deliver(completion, GroupErrors.INVALID_GROUP_ID);
             return;
         }
         final short status = partitionStatus(groupId);
         if (status != GroupErrors.NONE) {
-            completion.onComplete(status);
+            deliver(completion, status);
             return;
         }
         final ClassicGroup group = group(groupId);
         if (group == null) {
-            completion.onComplete(GroupErrors.GROUP_ID_NOT_FOUND);
+            deliver(completion, GroupErrors.GROUP_ID_NOT_FOUND);
             return;
         }
         group.lock.lock();
         try {
             switch (group.state) {
                 case DEAD:
-                    completion.onComplete(GroupErrors.GROUP_ID_NOT_FOUND);
+                    deliver(completion, GroupErrors.GROUP_ID_NOT_FOUND);
                     break;
                 case EMPTY:
-                    removeGroup(group, code -> completion.onComplete(groupError(code)));
+                    removeGroup(group, code -> deliver(completion, groupError(code)));
                     break;
                 default:
-                    completion.onComplete(GroupErrors.NON_EMPTY_GROUP);
+                    deliver(completion, GroupErrors.NON_EMPTY_GROUP);
                     break;
             }
         } finally {
@@ -1597,6 +1597,18 @@ public final class GroupCoordinator implements AutoCloseable {
     // Helpers
     // ---------------------------------------------------------------------------------------------------------
 
+    /**
+     * Hands a result to the caller's completion. A completion that throws is a bug in the caller; it must not leave
+     * a group half-updated or other members unanswered, so it is logged here, once, and the coordinator goes on.
+     */
+    private static <T> void deliver(final Completion<T> completion, final T result) {
+        try {
+            completion.onComplete(result);
+        } catch (final RuntimeException ex) {
+            LOG.error("A completion threw while receiving {}", result, ex);
+        }
+    }
+
     private short partitionStatus(final String groupId) {
         if (closed) {
             return GroupErrors.COORDINATOR_NOT_AVAILABLE;
@@ -1626,12 +1638,12 @@ public final class GroupCoordinator implements AutoCloseable {
             if (member.joinCompletion != null) {
                 final Completion<JoinGroupResult> completion = member.joinCompletion;
                 member.joinCompletion = null;
-                completion.onComplete(JoinGroupResult.error(error, member.memberId));
+                deliver(completion, JoinGroupResult.error(error, member.memberId));
             }
             if (member.syncCompletion != null) {
                 final Completion<SyncGroupResult> completion = member.syncCompletion;
                 member.syncCompletion = null;
-                completion.onComplete(SyncGroupResult.error(error));
+                deliver(completion, SyncGroupResult.error(error));
             }
         }
     }

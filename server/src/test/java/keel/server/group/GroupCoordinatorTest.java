@@ -376,6 +376,21 @@ class GroupCoordinatorTest {
     }
 
     @Test
+    void shouldAnswerTheOtherMembersWhenOneCompletionThrows() {
+        final Captured<JoinGroupResult> first = fixture.join(GROUP, "", rangeProtocol());
+        fixture.coordinator.joinGroup(GroupFixture.joinRequest(GROUP, first.get().memberId(), null, rangeProtocol()),
+            result -> {
+                throw new IllegalStateException("a broken response writer");
+            });
+        final Captured<JoinGroupResult> second = fixture.joinNew(GROUP, rangeProtocol());
+
+        fixture.timer.advance(2 * INITIAL_DELAY_MS);
+
+        assertEquals(GroupErrors.NONE, second.get().error());
+        assertEquals(GroupState.COMPLETING_REBALANCE, fixture.coordinator.describeGroup(GROUP).state());
+    }
+
+    @Test
     void shouldChooseTheProtocolEveryMemberSupportsWhenPreferencesDiffer() {
         final byte[] metadata = subscription("events");
         final Captured<JoinGroupResult> a = fixture.joinNew(GROUP,
