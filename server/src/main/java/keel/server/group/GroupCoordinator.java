@@ -764,8 +764,8 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /**
      * Heartbeat: keeps the member's session alive. As Kafka's classic coordinator: REBALANCE_IN_PROGRESS while the
-     * group is PreparingRebalance (the member must rejoin); NONE while CompletingRebalance (the member is already in
-     * the middle of its SyncGroup, and the Java consumer does not expect the error then) and Stable.
+     * group is PreparingRebalance (the member must rejoin); NONE while CompletingRebalance (consumers heartbeat
+     * between their JoinGroup answer and their SyncGroup, and those are ordinary heartbeats) and Stable.
      *
      * @param groupId         the group.
      * @param memberId        the member.
