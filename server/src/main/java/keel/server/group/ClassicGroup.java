@@ -88,6 +88,25 @@ final class ClassicGroup {
         return current != null && !current.equals(memberId);
     }
 
+    /**
+     * Kafka's validateMember for SyncGroup, Heartbeat and OffsetCommit: a named instance id must be known and map to
+     * this member id, and the member id must be known.
+     *
+     * @return NONE, FENCED_INSTANCE_ID or UNKNOWN_MEMBER_ID.
+     */
+    short validateMember(final String memberId, final String groupInstanceId) {
+        if (groupInstanceId != null) {
+            final String current = staticMembers.get(groupInstanceId);
+            if (current == null) {
+                return GroupErrors.UNKNOWN_MEMBER_ID;
+            }
+            if (!current.equals(memberId)) {
+                return GroupErrors.FENCED_INSTANCE_ID;
+            }
+        }
+        return members.containsKey(memberId) ? GroupErrors.NONE : GroupErrors.UNKNOWN_MEMBER_ID;
+    }
+
     int numAwaitingJoin() {
         int count = 0;
         for (final GroupMember member : members.values()) {

@@ -659,10 +659,8 @@ public final class GroupCoordinator implements AutoCloseable {
         try {
             if (group.state == GroupState.DEAD) {
                 deliver(completion, SyncGroupResult.error(GroupErrors.COORDINATOR_NOT_AVAILABLE));
-            } else if (group.isStaticMemberFenced(request.groupInstanceId(), memberId)) {
-                deliver(completion, SyncGroupResult.error(GroupErrors.FENCED_INSTANCE_ID));
-            } else if (!group.has(memberId)) {
-                deliver(completion, SyncGroupResult.error(GroupErrors.UNKNOWN_MEMBER_ID));
+            } else if (group.validateMember(memberId, request.groupInstanceId()) != GroupErrors.NONE) {
+                deliver(completion, SyncGroupResult.error(group.validateMember(memberId, request.groupInstanceId())));
             } else if (request.generationId() != group.generationId) {
                 deliver(completion, SyncGroupResult.error(GroupErrors.ILLEGAL_GENERATION));
             } else if ((request.protocolType() != null && !request.protocolType().equals(group.protocolType))
@@ -791,13 +789,11 @@ public final class GroupCoordinator implements AutoCloseable {
             if (group.state == GroupState.DEAD) {
                 return GroupErrors.COORDINATOR_NOT_AVAILABLE;
             }
-            if (group.isStaticMemberFenced(groupInstanceId, memberId)) {
-                return GroupErrors.FENCED_INSTANCE_ID;
+            final short memberError = group.validateMember(memberId, groupInstanceId);
+            if (memberError != GroupErrors.NONE) {
+                return memberError;
             }
             final GroupMember member = group.members.get(memberId);
-            if (member == null) {
-                return GroupErrors.UNKNOWN_MEMBER_ID;
-            }
             if (generationId != group.generationId) {
                 return GroupErrors.ILLEGAL_GENERATION;
             }
@@ -992,16 +988,14 @@ public final class GroupCoordinator implements AutoCloseable {
         if (group.state == GroupState.DEAD) {
             return GroupErrors.COORDINATOR_NOT_AVAILABLE;
         }
-        if (group.isStaticMemberFenced(request.groupInstanceId(), memberId)) {
-            return GroupErrors.FENCED_INSTANCE_ID;
-        }
         if (request.generationId() < 0 && group.state == GroupState.EMPTY) {
             return GroupErrors.NONE;
         }
-        final GroupMember member = group.members.get(memberId);
-        if (member == null) {
-            return GroupErrors.UNKNOWN_MEMBER_ID;
+        final short memberError = group.validateMember(memberId, request.groupInstanceId());
+        if (memberError != GroupErrors.NONE) {
+            return memberError;
         }
+        final GroupMember member = group.members.get(memberId);
         if (request.generationId() != group.generationId) {
             return GroupErrors.ILLEGAL_GENERATION;
         }

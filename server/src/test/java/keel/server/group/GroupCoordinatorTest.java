@@ -450,6 +450,14 @@ class GroupCoordinatorTest {
     }
 
     @Test
+    void shouldAnswerUnknownMemberIdWhenAKnownMemberNamesAnUnknownInstanceId() {
+        final JoinGroupResult member = formGroup(1).joins().get(0);
+
+        assertEquals(GroupErrors.UNKNOWN_MEMBER_ID,
+            fixture.coordinator.heartbeat(GROUP, member.memberId(), "instance-x", member.generationId()));
+    }
+
+    @Test
     void shouldRebalanceWhenAStaticMemberRejoinsWithChangedMetadata() {
         formStaticGroup();
 
