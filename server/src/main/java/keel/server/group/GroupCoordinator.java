@@ -7,7 +7,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -331,49 +330,55 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /**
      * KIP-345: a static member rejoins with a new member id. The new id takes the old member's place (and its
-     * assignment); a parked request of the old id is fenced. In a Stable group whose selected protocol's metadata
-     * did not change, no rebalance happens: the member gets the current generation back (the leader with
-     * skipAssignment, KIP-814) once the group record with the new id is stored.
+     * assignment); a parked request of the old id is fenced. In a Stable group whose selected protocol stays the same
+     * with the member's new protocols, no rebalance happens: once the group record with the new id is stored, the
+     * member gets the current generation back. A JoinGroup v9+ leader gets the members with skipAssignment (KIP-814);
+     * older callers get no members and the leader id from before the replacement, so that a rejoining leader acts as
+     * a follower and does not compute an assignment the Stable group would ignore (Kafka's rule).
      */
     private void replaceStaticMember(final ClassicGroup group, final String oldMemberId, final String newMemberId,
                                      final JoinGroupRequest request, final Completion<JoinGroupResult> completion) {
+        final String currentLeader = group.leaderId == null ? "" : group.leaderId;
         final GroupMember old = group.members.get(oldMemberId);
         final GroupMember member = swapMember(group, old, newMemberId);
-        final byte[] oldSelected = group.protocolName == null ? null : old.metadata(group.protocolName);
-        member.rebalanceTimeoutMs = request.rebalanceTimeoutMs();
-        member.sessionTimeoutMs = request.sessionTimeoutMs();
         final List<Protocol> oldProtocols = member.protocols;
-        member.protocols = request.protocols();
+        final int oldRebalanceTimeoutMs = member.rebalanceTimeoutMs;
+        final int oldSessionTimeoutMs = member.sessionTimeoutMs;
         switch (group.state) {
             case STABLE: {
-                final byte[] newSelected = member.metadata(group.protocolName);
-                if (newSelected == null || !Arrays.equals(oldSelected, newSelected)
-                    || (group.isLeader(newMemberId) && !request.supportsSkipAssignment())) {
-                    // KIP-814: a leader older than JoinGroup v9 would compute an assignment SyncGroup then ignores
+                member.protocols = request.protocols();
+                member.rebalanceTimeoutMs = request.rebalanceTimeoutMs();
+                member.sessionTimeoutMs = request.sessionTimeoutMs();
+                if (!group.selectProtocol().equals(group.protocolName)) {
                     updateMemberAndRebalance(group, member, request, completion);
                     return;
                 }
                 scheduleHeartbeat(group, member, member.sessionTimeoutMs);
                 final int generation = group.generationId;
                 storeGroup(group, null, error -> {
-                    if (error == GroupErrors.NONE || group.state == GroupState.DEAD) {
-                        deliver(completion, error == GroupErrors.NONE
+                    if (error == GroupErrors.NONE) {
+                        deliver(completion, request.supportsSkipAssignment()
                             ? joinResult(group, member, group.isLeader(newMemberId))
-                            : JoinGroupResult.error(GroupErrors.COORDINATOR_NOT_AVAILABLE, newMemberId));
+                            : new JoinGroupResult(GroupErrors.NONE, newMemberId, generation, group.protocolType,
+                                group.protocolName, currentLeader, false, List.of()));
                         return;
                     }
-                    // the new id is not durable: restore the old one, as Kafka does, and fail this join
+                    // the new id is not durable: restore the old member, as Kafka does, and fail this join
                     if (group.members.get(newMemberId) == member && group.generationId == generation) {
                         final GroupMember restored = swapMember(group, member, oldMemberId);
                         restored.protocols = oldProtocols;
+                        restored.rebalanceTimeoutMs = oldRebalanceTimeoutMs;
+                        restored.sessionTimeoutMs = oldSessionTimeoutMs;
                         scheduleHeartbeat(group, restored, restored.sessionTimeoutMs);
                     }
-                    deliver(completion, JoinGroupResult.error(error, newMemberId));
+                    deliver(completion, new JoinGroupResult(error, "", generation, group.protocolType,
+                        group.protocolName, currentLeader, false, List.of()));
                 });
                 break;
             }
             case COMPLETING_REBALANCE:
             case PREPARING_REBALANCE:
+                // in CompletingRebalance the leader may already be assigning to the old id: rebalance again
                 updateMemberAndRebalance(group, member, request, completion);
                 break;
             default:

@@ -16,7 +16,8 @@ import java.util.List;
  * @param protocols            the member's protocols in order of preference.
  * @param requireKnownMemberId true for JoinGroup v4+: a first join gets MEMBER_ID_REQUIRED and a member id.
  * @param supportsSkipAssignment true for JoinGroup v9+ (KIP-814): a static leader that rejoins a Stable group
- *                             unchanged is told to skip the assignment; older leaders make the group rebalance.
+ *                             without changing its protocol gets the members and skipAssignment; older callers get
+ *                             no members and the previous leader id, so they never act as leader then.
  */
 public record JoinGroupRequest(String groupId, String memberId, String groupInstanceId, String clientId,
                                String clientHost, int rebalanceTimeoutMs, int sessionTimeoutMs, String protocolType,

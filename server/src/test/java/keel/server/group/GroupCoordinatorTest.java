@@ -458,11 +458,31 @@ class GroupCoordinatorTest {
     }
 
     @Test
-    void shouldRebalanceWhenAStaticMemberRejoinsWithChangedMetadata() {
+    void shouldKeepTheGroupStableWhenAStaticMemberRejoinsWithNewMetadataForTheSameProtocol() {
         formStaticGroup();
 
         final Captured<JoinGroupResult> restarted = fixture.joinStatic(GROUP, "", "instance-b",
             List.of(new Protocol("range", subscription("events", "more"))));
+
+        assertEquals(GroupErrors.NONE, restarted.get().error());
+        assertEquals(GroupState.STABLE, fixture.coordinator.describeGroup(GROUP).state());
+    }
+
+    @Test
+    void shouldRebalanceWhenAStaticMemberRejoinsWithProtocolsThatChangeTheGroupsSelection() {
+        final List<Protocol> both = List.of(new Protocol("range", subscription("events")),
+            new Protocol("roundrobin", subscription("events")));
+        final Captured<JoinGroupResult> a = fixture.joinStatic(GROUP, "", "instance-a", both);
+        final Captured<JoinGroupResult> b = fixture.joinStatic(GROUP, "", "instance-b", both);
+        fixture.timer.advance(2 * INITIAL_DELAY_MS);
+        final JoinGroupResult leader = a.get().members().isEmpty() ? b.get() : a.get();
+        final JoinGroupResult follower = leader == a.get() ? b.get() : a.get();
+        fixture.sync(GROUP, follower, Map.of());
+        fixture.sync(GROUP, leader, rangeAssign(leader.members()));
+        assertEquals("range", fixture.coordinator.describeGroup(GROUP).protocol());
+
+        final Captured<JoinGroupResult> restarted = fixture.joinStatic(GROUP, "", "instance-b",
+            List.of(new Protocol("roundrobin", subscription("events"))));
 
         restarted.assertParked();
         assertEquals(GroupState.PREPARING_REBALANCE, fixture.coordinator.describeGroup(GROUP).state());
@@ -483,16 +503,20 @@ class GroupCoordinatorTest {
     }
 
     @Test
-    void shouldRebalanceWhenAStaticLeaderOlderThanJoinGroupV9Rejoins() {
+    void shouldAnswerAStaticLeaderOlderThanJoinGroupV9WithThePreviousLeaderIdAndNoMembers() {
         final List<JoinGroupResult> members = formStaticGroup();
-        final String leaderInstance = members.get(0).members().isEmpty() ? "instance-b" : "instance-a";
+        final JoinGroupResult oldLeader = members.get(0).members().isEmpty() ? members.get(1) : members.get(0);
+        final String leaderInstance = oldLeader == members.get(0) ? "instance-a" : "instance-b";
         final Captured<JoinGroupResult> restarted = new Captured<>();
 
         fixture.coordinator.joinGroup(new JoinGroupRequest(GROUP, "", leaderInstance, "client", "h",
             REBALANCE_TIMEOUT_MS, SESSION_TIMEOUT_MS, "consumer", rangeProtocol(), true, false), restarted);
 
-        restarted.assertParked();
-        assertEquals(GroupState.PREPARING_REBALANCE, fixture.coordinator.describeGroup(GROUP).state());
+        assertEquals(GroupErrors.NONE, restarted.get().error());
+        assertEquals(oldLeader.memberId(), restarted.get().leaderId());
+        assertTrue(restarted.get().members().isEmpty());
+        assertFalse(restarted.get().skipAssignment());
+        assertEquals(GroupState.STABLE, fixture.coordinator.describeGroup(GROUP).state());
     }
 
     @Test
