@@ -233,7 +233,13 @@ public final class GroupCoordinator implements AutoCloseable {
                 // removed meanwhile (deleted, expired, unloaded): the client finds the coordinator again and retries
                 deliver(completion, JoinGroupResult.error(GroupErrors.COORDINATOR_NOT_AVAILABLE, memberId));
             } else if (!acceptJoiningMember(group, memberId)) {
-                deliver(completion, JoinGroupResult.error(GroupErrors.GROUP_MAX_SIZE_REACHED, memberId));
+                // as Kafka: a known member over the limit (group.max.size lowered, or too many rejoined first) leaves
+                final GroupMember refused = group.members.get(memberId);
+                if (refused != null) {
+                    answerRemovedMember(refused);
+                    group.remove(memberId);
+                }
+                deliver(completion, JoinGroupResult.error(GroupErrors.GROUP_MAX_SIZE_REACHED, ""));
             } else if (!group.supportsProtocols(request.protocolType(), request.protocols())) {
                 deliver(completion, JoinGroupResult.error(GroupErrors.INCONSISTENT_GROUP_PROTOCOL, memberId));
             } else if (isUnknownMember) {
