@@ -90,8 +90,11 @@ public final class GroupCoordinator implements AutoCloseable {
     private void scheduleRetention() {
         if (!closed) {
             retentionTimeout = timer.schedule(config.offsetsRetentionCheckIntervalMs(), () -> {
-                expireOffsets();
-                scheduleRetention();
+                try {
+                    expireOffsets();
+                } finally {
+                    scheduleRetention();
+                }
             });
         }
     }

@@ -995,6 +995,18 @@ class GroupCoordinatorTest {
     }
 
     @Test
+    void shouldExpireOffsetsOnTheRetentionCheckIntervalWhenStarted() {
+        commitStandalone("temp", "events", 0, 1);
+        fixture.coordinator.start();
+
+        fixture.timer.advance(GroupConfig.OFFSETS_RETENTION_MINUTES_DEFAULT * 60_000L
+            + GroupConfig.OFFSETS_RETENTION_CHECK_INTERVAL_MS_DEFAULT);
+
+        assertEquals(-1L, fetch("temp", "events", 0).offset());
+        assertTrue(fixture.coordinator.listGroups().isEmpty());
+    }
+
+    @Test
     void shouldKeepTheOffsetsOfAnEmptyGroupUntilRetentionPassesSinceItBecameEmpty() throws IOException {
         fixture.close();
         fixture = new GroupFixture(tempDir, fixture.config.with(GroupConfig.OFFSETS_RETENTION_MINUTES_CONFIG, 1),
