@@ -227,7 +227,8 @@ public final class GroupCoordinator implements AutoCloseable {
         final boolean isUnknownMember = memberId.isEmpty();
         final ClassicGroup group = isUnknownMember ? getOrCreateGroup(groupId) : group(groupId);
         if (group == null) {
-            deliver(completion, JoinGroupResult.error(GroupErrors.UNKNOWN_MEMBER_ID, memberId));
+            deliver(completion, JoinGroupResult.error(isUnknownMember ? GroupErrors.NOT_COORDINATOR
+                : GroupErrors.UNKNOWN_MEMBER_ID, memberId));
             return;
         }
         group.lock.lock();
@@ -982,6 +983,10 @@ public final class GroupCoordinator implements AutoCloseable {
                 return;
             }
             group = getOrCreateGroup(groupId);
+            if (group == null) {
+                deliver(completion, allPartitions(request.offsets().keySet(), GroupErrors.NOT_COORDINATOR));
+                return;
+            }
         }
         final String memberId = request.memberId() == null ? "" : request.memberId();
         group.lock.lock();
@@ -1635,10 +1640,9 @@ public final class GroupCoordinator implements AutoCloseable {
 
     private ClassicGroup getOrCreateGroup(final String groupId) {
         final OffsetsPartition partition = partitions.get(partitionFor(groupId));
-        if (partition == null) {
-            throw new IllegalStateException("partition of group " + groupId + " is not loaded");
-        }
-        return partition.groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, partition));
+        // null when the partition was unloaded since the caller checked: the caller answers NOT_COORDINATOR
+        return partition == null ? null
+            : partition.groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, partition));
     }
 
     private void failParked(final ClassicGroup group, final short error) {
