@@ -26,7 +26,9 @@ public final class LocalOffsetsLog implements OffsetsLog {
     /**
      * The configuration of a {@code __consumer_offsets} partition's log. Time and size retention are off: Keel has
      * no log compaction, and deleting an old segment could drop a live offset or group record. The coordinator
-     * bounds the log itself, with tombstones and snapshots (docs/groups.md).
+     * bounds the log itself, with tombstones and snapshots (docs/groups.md). Segments are
+     * offsets.topic.segment.bytes and their indexes 1/64 of that (at least 4 KiB): both are preallocated with real
+     * blocks, once per partition, and an offsets segment needs far less index than a data segment.
      *
      * @param base   the broker's default log configuration.
      * @param config the group configuration (offsets.topic.segment.bytes).
@@ -35,7 +37,8 @@ public final class LocalOffsetsLog implements OffsetsLog {
     public static LogConfig logConfig(final LogConfig base, final GroupConfig config) {
         return base.with(LogConfig.RETENTION_MS_CONFIG, -1)
             .with(LogConfig.RETENTION_BYTES_CONFIG, -1)
-            .with(LogConfig.SEGMENT_BYTES_CONFIG, config.offsetsTopicSegmentBytes());
+            .with(LogConfig.SEGMENT_BYTES_CONFIG, config.offsetsTopicSegmentBytes())
+            .with(LogConfig.SEGMENT_INDEX_BYTES_CONFIG, Math.max(4096, config.offsetsTopicSegmentBytes() / 64));
     }
 
     @Override

@@ -12,6 +12,7 @@ class LocalOffsetsLogTest {
 
         assertEquals(-1L, config.retentionMs());
         assertEquals(-1L, config.retentionBytes());
-        assertEquals(GroupConfig.OFFSETS_TOPIC_SEGMENT_BYTES_DEFAULT, config.segmentBytes());
+        assertEquals(4 * 1024 * 1024, config.segmentBytes());
+        assertEquals(64 * 1024, config.segmentIndexBytes());
     }
 }
