@@ -37,8 +37,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *       groups at once (commits per second, all threads together).</li>
  * </ul>
  *
- * <p>Run: {@code mvn -q -B -pl perf -am package -DskipTests && java -cp perf/target/classes:$(cat
- * perf/target/keel-perf.classpath) keel.perf.GroupBenchmark [rounds]}. Prints every round and the medians.
+ * <p>Run: {@code mvn -q -B -pl perf -am package -DskipTests && java --add-exports
+ * java.base/jdk.internal.misc=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED --add-opens
+ * java.base/java.nio=ALL-UNNAMED -Xmx1g -cp perf/target/classes:$(cat perf/target/keel-perf.classpath)
+ * keel.perf.GroupBenchmark [rounds]} (the root pom's {@code keel.jvm.flags}). Prints every round and the medians.
  * Confined to its main thread (plus one thread per consumer).
  */
 public final class GroupBenchmark {
@@ -56,6 +58,7 @@ public final class GroupBenchmark {
         props.put("log.dirs", dir.toString());
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("offsets.topic.num.partitions", "10");
+        props.put("log.segment.bytes", Integer.toString(1 << 20)); // 100 partitions, preallocated segments
         try (KeelServer server = KeelServer.start(KeelConfig.fromMap(props))) {
             server.topics().createTopic(TOPIC, PARTITIONS, 1, Map.of(), false);
             final String bootstrap = "127.0.0.1:" + server.boundPort();

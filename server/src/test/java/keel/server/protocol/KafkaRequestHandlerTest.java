@@ -89,7 +89,7 @@ class KafkaRequestHandlerTest {
             }
             assertEquals("{FIND_COORDINATOR=0..6, JOIN_GROUP=0..9, SYNC_GROUP=0..5, HEARTBEAT=0..4, LEAVE_GROUP=0..5, "
                 + "OFFSET_COMMIT=2..10, OFFSET_FETCH=1..10, OFFSET_DELETE=0..0, LIST_GROUPS=0..5, DESCRIBE_GROUPS=0..6, "
-                + "DELETE_GROUPS=0..2}", advertised.toString());
+                + "DELETE_GROUPS=0..3}", advertised.toString());
         }
     }
 
