@@ -467,7 +467,7 @@ final class GroupsApi {
         final ListGroupsRequestData request = (ListGroupsRequestData) body;
         final short version = context.version();
         final ListGroupsResponseData response = new ListGroupsResponseData();
-        if (offsetsTopic.exists() && !offsetsTopic.isLoaded()) {
+        if (offsetsTopic.isLoading()) {
             context.respond(response.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code()));
             return;
         }

@@ -147,6 +147,18 @@ public final class OffsetsTopic implements AutoCloseable {
         return true;
     }
 
+    /**
+     * @return true while a partition waits for or runs its load.
+     */
+    public boolean isLoading() {
+        for (int p = 0; p < states.length(); p++) {
+            if (states.get(p) == LOADING) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void scheduleLoads(final TopicManager.Topic topic) {
         for (int p = 0; p < states.length(); p++) {
             if (states.compareAndSet(p, NOT_CREATED, LOADING)) {

@@ -161,4 +161,23 @@ class GroupsApiTest {
             assertTrue(broker.server().topics().topic(OffsetsTopic.NAME) != null);
         }
     }
+
+    @Test
+    void shouldRefuseToStartWhenOffsetsTopicPartitionsDifferFromTheExistingTopic(@TempDir final Path ownDir)
+        throws Exception {
+        final Map<String, String> two = Map.of("offsets.topic.num.partitions", "2",
+            "offsets.topic.segment.bytes", Integer.toString(1 << 20));
+        try (TestBroker own = new TestBroker(ownDir, two).start();
+             RawClient client = new RawClient(own.server().boundPort())) {
+            client.send(ApiKeys.FIND_COORDINATOR, (short) 3, new FindCoordinatorRequestData().setKey("g"));
+            Await.await(() -> own.server().offsetsLoaded(), 30_000, () -> "__consumer_offsets not loaded");
+        }
+
+        final TestBroker three = new TestBroker(ownDir, Map.of("offsets.topic.num.partitions", "3"));
+        final IllegalArgumentException ex = org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, three::start);
+
+        assertEquals("Invalid value 3 for configuration offsets.topic.num.partitions: __consumer_offsets already has "
+            + "2 partitions, and the value is fixed for the life of the data directory", ex.getMessage());
+    }
 }
