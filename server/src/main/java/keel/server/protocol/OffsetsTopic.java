@@ -56,15 +56,23 @@ public final class OffsetsTopic implements AutoCloseable {
      * @param config      offsets.topic.num.partitions and offsets.topic.segment.bytes.
      */
     public OffsetsTopic(final TopicManager topics, final GroupCoordinator coordinator, final GroupConfig config) {
+        this(topics, coordinator, config, Executors.newSingleThreadExecutor(runnable -> {
+            final Thread thread = new Thread(runnable, "keel-group-loader");
+            thread.setDaemon(true);
+            return thread;
+        }));
+    }
+
+    /**
+     * @param loader runs the loads, one at a time; shut down by {@link #close()}.
+     */
+    OffsetsTopic(final TopicManager topics, final GroupCoordinator coordinator, final GroupConfig config,
+                 final ExecutorService loader) {
         this.topics = topics;
         this.coordinator = coordinator;
         this.config = config;
         this.states = new AtomicIntegerArray(config.offsetsTopicNumPartitions());
-        this.loader = Executors.newSingleThreadExecutor(runnable -> {
-            final Thread thread = new Thread(runnable, "keel-group-loader");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.loader = loader;
     }
 
     /**
