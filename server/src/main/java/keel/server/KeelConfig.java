@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import keel.log.LogConfig;
+import keel.server.group.GroupConfig;
 import keel.server.network.NetworkConfig;
 
 /**
@@ -84,6 +85,7 @@ public final class KeelConfig {
     private final boolean deleteTopicEnable;
     private final int numIoThreads;
     private final NetworkConfig networkConfig;
+    private final GroupConfig groupConfig;
 
     private KeelConfig(final Map<String, String> raw) {
         this.props = Collections.unmodifiableMap(new LinkedHashMap<>(raw));
@@ -163,6 +165,13 @@ public final class KeelConfig {
         deleteTopicEnable = booleanValue(DELETE_TOPIC_ENABLE, true);
         numIoThreads = (int) longValue(NUM_IO_THREADS, 8, 1, 256);
         networkConfig = NetworkConfig.fromMap(props);
+        final Map<String, String> group = new LinkedHashMap<>();
+        for (final String key : GroupConfig.defaults().toMap().keySet()) {
+            if (props.containsKey(key)) {
+                group.put(key, props.get(key).trim());
+            }
+        }
+        groupConfig = GroupConfig.fromMap(group);
     }
 
     /**
@@ -201,6 +210,7 @@ public final class KeelConfig {
     public static Set<String> knownKeys() {
         final Set<String> all = new TreeSet<>(KNOWN);
         all.addAll(NetworkConfig.keys());
+        all.addAll(GroupConfig.defaults().toMap().keySet());
         return all;
     }
 
@@ -211,6 +221,7 @@ public final class KeelConfig {
         final Set<String> unknown = new TreeSet<>(props.keySet());
         unknown.removeAll(KNOWN);
         unknown.removeAll(NetworkConfig.keys());
+        unknown.removeAll(GroupConfig.defaults().toMap().keySet());
         return unknown;
     }
 
@@ -307,6 +318,13 @@ public final class KeelConfig {
     /**
      * @return the network layer's keys (listeners, socket.*, num.network.threads, connection limits).
      */
+    /**
+     * @return the group coordinator's keys (group.*, offsets.*, offset.metadata.max.bytes), validated.
+     */
+    public GroupConfig groupConfig() {
+        return groupConfig;
+    }
+
     public NetworkConfig networkConfig() {
         return networkConfig;
     }

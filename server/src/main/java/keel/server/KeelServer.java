@@ -16,13 +16,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import keel.log.LogConfig;
 import keel.log.LogManager;
 import keel.log.LogManagerOptions;
+import keel.log.Time;
 import keel.replication.DelayedOperationPurgatory;
+import keel.server.group.GroupCoordinator;
+import keel.server.group.ScheduledTimer;
 import keel.server.metadata.MetaProperties;
 import keel.server.metadata.ProducerIdManager;
 import keel.server.metadata.TopicManager;
 import keel.server.network.SocketServer;
 import keel.server.protocol.BrokerServices;
 import keel.server.protocol.KafkaRequestHandler;
+import keel.server.protocol.OffsetsTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,12 +49,13 @@ public final class KeelServer implements AutoCloseable {
     private final ExecutorService blockingExecutor;
     private final SocketServer socketServer;
     private final String clusterId;
+    private final Groups groups;
     private boolean closed;
 
     private KeelServer(final KeelConfig config, final LogManager logs, final TopicManager topics,
                        final DelayedOperationPurgatory producePurgatory,
                        final DelayedOperationPurgatory fetchPurgatory, final ExecutorService blockingExecutor,
-                       final SocketServer socketServer, final String clusterId) {
+                       final SocketServer socketServer, final String clusterId, final Groups groups) {
         this.config = config;
         this.logs = logs;
         this.topics = topics;
@@ -59,6 +64,16 @@ public final class KeelServer implements AutoCloseable {
         this.blockingExecutor = blockingExecutor;
         this.socketServer = socketServer;
         this.clusterId = clusterId;
+        this.groups = groups;
+    }
+
+    /** The group coordinator, its timer thread and the offsets topic's loader, closed in that order. */
+    private record Groups(GroupCoordinator coordinator, ScheduledTimer timer, OffsetsTopic offsetsTopic) {
+        void close() {
+            offsetsTopic.close();
+            coordinator.close();
+            timer.close();
+        }
     }
 
     /**
@@ -87,6 +102,7 @@ public final class KeelServer implements AutoCloseable {
         final DelayedOperationPurgatory producePurgatory = new DelayedOperationPurgatory("produce");
         final DelayedOperationPurgatory fetchPurgatory = new DelayedOperationPurgatory("fetch");
         ExecutorService blocking = null;
+        Groups groups = null;
         try {
             final TopicManager topics = TopicManager.load(logs, defaults, config.brokerId(), config.numPartitions(),
                 config.defaultReplicationFactor(), config.minInSyncReplicas(), partition -> {
@@ -98,18 +114,27 @@ public final class KeelServer implements AutoCloseable {
             final AtomicInteger boundPort = new AtomicInteger(config.listenerPort());
             final int advertisedPort = config.advertisedPort();
             final Map<String, String> brokerConfigs = new LinkedHashMap<>(config.originals());
+            final ScheduledTimer groupTimer = new ScheduledTimer("keel-group-timer");
+            final GroupCoordinator coordinator = new GroupCoordinator(config.groupConfig(), Time.SYSTEM, groupTimer);
+            groups = new Groups(coordinator, groupTimer, new OffsetsTopic(topics, coordinator, config.groupConfig()));
+            // loads run on the offsets topic's loader thread; requests meanwhile answer COORDINATOR_LOAD_IN_PROGRESS
+            groups.offsetsTopic().startup();
+            coordinator.start();
             final BrokerServices services = new BrokerServices(topics, producerIds, producePurgatory, fetchPurgatory,
                 blocking, clusterId, config.advertisedHost(),
                 () -> advertisedPort != 0 ? advertisedPort : boundPort.get(), config.autoCreateTopics(),
-                config.deleteTopicEnable(), brokerConfigs);
+                config.deleteTopicEnable(), brokerConfigs, coordinator, groups.offsetsTopic());
             final SocketServer socketServer = SocketServer.open(config.networkConfig(),
                 new KafkaRequestHandler(services));
             boundPort.set(socketServer.boundPort());
             LOG.info("Keel broker {} started: cluster {}, {} topics in {}, listening on port {}", config.brokerId(),
                 clusterId, topics.topics().size(), dataDir.toAbsolutePath().normalize(), socketServer.boundPort());
             return new KeelServer(config, logs, topics, producePurgatory, fetchPurgatory, blocking, socketServer,
-                clusterId);
+                clusterId, groups);
         } catch (final IOException | RuntimeException ex) {
+            if (groups != null) {
+                groups.close();
+            }
             producePurgatory.close();
             fetchPurgatory.close();
             if (blocking != null) {
@@ -169,6 +194,20 @@ public final class KeelServer implements AutoCloseable {
     }
 
     /**
+     * @return the consumer group coordinator (for tests and benchmarks).
+     */
+    public GroupCoordinator groupCoordinator() {
+        return groups.coordinator();
+    }
+
+    /**
+     * @return true once {@code __consumer_offsets} exists and every partition of it is loaded.
+     */
+    public boolean offsetsLoaded() {
+        return groups.offsetsTopic().exists() && groups.offsetsTopic().isLoaded();
+    }
+
+    /**
      * Shuts down cleanly: parked requests are answered, the blocking executor drains, the network layer closes every
      * connection, and the logs close with the clean-shutdown marker. Idempotent.
      *
@@ -181,7 +220,8 @@ public final class KeelServer implements AutoCloseable {
         }
         closed = true;
         LOG.info("Keel broker {} shutting down", config.brokerId());
-        // 1. answer parked requests while connections are still open
+        // 1. answer parked requests while connections are still open (parked joins and syncs: NOT_COORDINATOR)
+        groups.close();
         producePurgatory.close();
         fetchPurgatory.close();
         // 2. let running admin requests finish

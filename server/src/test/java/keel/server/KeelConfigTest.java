@@ -2,6 +2,7 @@ package keel.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -44,6 +45,26 @@ class KeelConfigTest {
             "socket.request.max.bytes", "1000", "log.retention.hours", "1"));
 
         assertEquals(Set.of("zookeeper.connect"), config.unknownKeys());
+    }
+
+    @Test
+    void shouldReadGroupKeysWithKafkaNamesWhenGiven() {
+        final KeelConfig config = KeelConfig.fromMap(Map.of("offsets.topic.num.partitions", "3",
+            "group.initial.rebalance.delay.ms", "0", "group.min.session.timeout.ms", "1000"));
+
+        assertEquals(Set.of(), config.unknownKeys());
+        assertEquals(3, config.groupConfig().offsetsTopicNumPartitions());
+        assertEquals(0, config.groupConfig().initialRebalanceDelayMs());
+        assertEquals(1000, config.groupConfig().minSessionTimeoutMs());
+    }
+
+    @Test
+    void shouldNameKeyValueAndRangeWhenAGroupKeyIsOutOfRange() {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> KeelConfig.fromMap(Map.of("offsets.topic.num.partitions", "0")));
+
+        assertTrue(ex.getMessage().startsWith("Invalid value 0 for configuration offsets.topic.num.partitions"),
+            ex.getMessage());
     }
 
     @Test

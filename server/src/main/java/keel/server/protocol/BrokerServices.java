@@ -5,6 +5,7 @@ import java.util.concurrent.Executor;
 import java.util.function.IntSupplier;
 
 import keel.replication.DelayedOperationPurgatory;
+import keel.server.group.GroupCoordinator;
 import keel.server.metadata.ProducerIdManager;
 import keel.server.metadata.TopicManager;
 
@@ -25,6 +26,8 @@ public final class BrokerServices {
     private final boolean autoCreateTopics;
     private final boolean deleteTopicEnable;
     private final Map<String, String> brokerConfigs;
+    private final GroupCoordinator groupCoordinator;
+    private final OffsetsTopic offsetsTopic;
 
     /**
      * @param topics           topics and partitions.
@@ -38,13 +41,16 @@ public final class BrokerServices {
      * @param autoCreateTopics auto.create.topics.enable.
      * @param deleteTopicEnable delete.topic.enable.
      * @param brokerConfigs    the broker's configuration, for DescribeConfigs of the broker resource.
+     * @param groupCoordinator the consumer group coordinator.
+     * @param offsetsTopic     the internal offsets topic and the load state of its partitions.
      */
     public BrokerServices(final TopicManager topics, final ProducerIdManager producerIds,
                           final DelayedOperationPurgatory producePurgatory,
                           final DelayedOperationPurgatory fetchPurgatory, final Executor blockingExecutor,
                           final String clusterId, final String advertisedHost, final IntSupplier advertisedPort,
                           final boolean autoCreateTopics, final boolean deleteTopicEnable,
-                          final Map<String, String> brokerConfigs) {
+                          final Map<String, String> brokerConfigs, final GroupCoordinator groupCoordinator,
+                          final OffsetsTopic offsetsTopic) {
         this.topics = topics;
         this.producerIds = producerIds;
         this.producePurgatory = producePurgatory;
@@ -56,6 +62,16 @@ public final class BrokerServices {
         this.autoCreateTopics = autoCreateTopics;
         this.deleteTopicEnable = deleteTopicEnable;
         this.brokerConfigs = brokerConfigs;
+        this.groupCoordinator = groupCoordinator;
+        this.offsetsTopic = offsetsTopic;
+    }
+
+    GroupCoordinator groupCoordinator() {
+        return groupCoordinator;
+    }
+
+    OffsetsTopic offsetsTopic() {
+        return offsetsTopic;
     }
 
     TopicManager topics() {

@@ -37,6 +37,7 @@ public final class KafkaRequestHandler implements RequestHandler {
     private final MetadataApi metadata;
     private final TopicAdminApi topicAdmin;
     private final PartitionAdminApi partitionAdmin;
+    private final GroupsApi groups;
     private final Set<String> unsupportedLogged = ConcurrentHashMap.newKeySet();
 
     /**
@@ -49,6 +50,7 @@ public final class KafkaRequestHandler implements RequestHandler {
         this.metadata = new MetadataApi(services);
         this.topicAdmin = new TopicAdminApi(services);
         this.partitionAdmin = new PartitionAdminApi(services);
+        this.groups = new GroupsApi(services);
     }
 
     @Override
@@ -65,7 +67,8 @@ public final class KafkaRequestHandler implements RequestHandler {
         }
         final ApiKeys api = header.apiKey();
         final short version = header.apiVersion();
-        final RequestContext context = new RequestContext(request, api, version, header.correlationId());
+        final RequestContext context = new RequestContext(request, api, version, header.correlationId(),
+            header.clientId());
         if (api == ApiKeys.API_VERSIONS && !apis.isSupported(api, version)) {
             // KIP-511: a client newer than the broker learns the ranges from a v0 answer and retries
             context.respond(apis.response(Errors.UNSUPPORTED_VERSION), List.of(), (short) 0);
@@ -164,6 +167,39 @@ public final class KafkaRequestHandler implements RequestHandler {
                     break;
                 case DESCRIBE_LOG_DIRS:
                     partitionAdmin.describeLogDirs(context, body);
+                    break;
+                case FIND_COORDINATOR:
+                    groups.findCoordinator(context, body);
+                    break;
+                case JOIN_GROUP:
+                    groups.joinGroup(context, body);
+                    break;
+                case SYNC_GROUP:
+                    groups.syncGroup(context, body);
+                    break;
+                case HEARTBEAT:
+                    groups.heartbeat(context, body);
+                    break;
+                case LEAVE_GROUP:
+                    groups.leaveGroup(context, body);
+                    break;
+                case OFFSET_COMMIT:
+                    groups.offsetCommit(context, body);
+                    break;
+                case OFFSET_FETCH:
+                    groups.offsetFetch(context, body);
+                    break;
+                case OFFSET_DELETE:
+                    groups.offsetDelete(context, body);
+                    break;
+                case LIST_GROUPS:
+                    groups.listGroups(context, body);
+                    break;
+                case DESCRIBE_GROUPS:
+                    groups.describeGroups(context, body);
+                    break;
+                case DELETE_GROUPS:
+                    groups.deleteGroups(context, body);
                     break;
                 default:
                     throw new IllegalStateException("No handler for supported API " + context.apiKey());

@@ -67,7 +67,8 @@ final class MetadataApi {
                 .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()).setTopicId(id == null ? Uuid.ZERO_UUID : id);
         }
         TopicManager.Topic topic = services.topics().topic(name);
-        if (topic == null && autoCreate) {
+        // the internal topic is created by the broker on first need (FindCoordinator), never by a client
+        if (topic == null && autoCreate && !OffsetsTopic.NAME.equals(name)) {
             try {
                 services.topics().createTopic(name, -1, -1, Map.of(), false);
             } catch (final TopicException ex) {
@@ -86,7 +87,8 @@ final class MetadataApi {
     }
 
     private MetadataResponseTopic describe(final TopicManager.Topic topic, final short version) {
-        final MetadataResponseTopic response = new MetadataResponseTopic().setName(topic.name()).setIsInternal(false)
+        final MetadataResponseTopic response = new MetadataResponseTopic().setName(topic.name())
+            .setIsInternal(OffsetsTopic.NAME.equals(topic.name()))
             .setTopicAuthorizedOperations(NO_AUTHORIZED_OPERATIONS);
         if (version >= FIRST_TOPIC_ID_VERSION) {
             response.setTopicId(Ids.toKafka(topic.id()));

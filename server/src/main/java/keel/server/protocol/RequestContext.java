@@ -23,12 +23,26 @@ final class RequestContext {
     private final ApiKeys apiKey;
     private final short version;
     private final int correlationId;
+    private final String clientId;
 
     RequestContext(final NetworkRequest request, final ApiKeys apiKey, final short version, final int correlationId) {
+        this(request, apiKey, version, correlationId, null);
+    }
+
+    RequestContext(final NetworkRequest request, final ApiKeys apiKey, final short version, final int correlationId,
+                   final String clientId) {
         this.request = request;
         this.apiKey = apiKey;
         this.version = version;
         this.correlationId = correlationId;
+        this.clientId = clientId;
+    }
+
+    /**
+     * @return the request header's client id, or null.
+     */
+    String clientId() {
+        return clientId;
     }
 
     NetworkRequest request() {

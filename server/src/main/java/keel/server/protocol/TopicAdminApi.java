@@ -68,6 +68,10 @@ final class TopicAdminApi {
                 configs.put(config.name(), config.value());
             }
             try {
+                if (OffsetsTopic.NAME.equals(topic.name())) {
+                    throw new TopicException(Errors.INVALID_REQUEST.code(), "Creation of internal topic "
+                        + OffsetsTopic.NAME + " is prohibited.");
+                }
                 int partitions = topic.numPartitions();
                 int replicationFactor = topic.replicationFactor();
                 if (!topic.assignments().isEmpty()) {
@@ -158,6 +162,14 @@ final class TopicAdminApi {
                 name = topic.name();
                 result.setName(name);
             }
+            if (OffsetsTopic.NAME.equals(name)) {
+                // the coordinator's state lives there; Kafka refuses to delete internal topics too
+                result.setErrorCode(Errors.INVALID_REQUEST.code());
+                if (context.version() >= 5) {
+                    result.setErrorMessage("Topic " + name + " is internal and cannot be deleted.");
+                }
+                continue;
+            }
             if (!services.deleteTopicEnable()) {
                 result.setErrorCode(Errors.TOPIC_DELETION_DISABLED.code())
                     .setErrorMessage("Topic deletion is disabled (delete.topic.enable=false)");
@@ -188,6 +200,11 @@ final class TopicAdminApi {
                 new CreatePartitionsResponseData.CreatePartitionsTopicResult().setName(topic.name());
             response.results().add(result);
             try {
+                if (OffsetsTopic.NAME.equals(topic.name())) {
+                    // offsets.topic.num.partitions decides where each group lives: it cannot grow
+                    throw new TopicException(Errors.INVALID_REQUEST.code(), "The partition count of internal topic "
+                        + OffsetsTopic.NAME + " is fixed by offsets.topic.num.partitions.");
+                }
                 if (topic.assignments() != null) {
                     for (final CreatePartitionsRequestData.CreatePartitionsAssignment a : topic.assignments()) {
                         if (!a.brokerIds().equals(List.of(services.brokerId()))) {

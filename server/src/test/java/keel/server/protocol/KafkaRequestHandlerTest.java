@@ -71,7 +71,25 @@ class KafkaRequestHandlerTest {
             assertEquals(13, response.apiKeys().find(ApiKeys.PRODUCE.id).maxVersion());
             assertEquals(3, response.apiKeys().find(ApiKeys.PRODUCE.id).minVersion());
             assertEquals(18, response.apiKeys().find(ApiKeys.FETCH.id).maxVersion());
-            assertEquals(null, response.apiKeys().find(ApiKeys.JOIN_GROUP.id));
+            assertEquals(null, response.apiKeys().find(ApiKeys.ADD_PARTITIONS_TO_TXN.id));
+        }
+    }
+
+    @Test
+    void shouldAdvertiseTheGroupApisKafkaClientsKnowWhenAskedForApiVersions() throws Exception {
+        try (RawClient client = new RawClient(broker.server().boundPort())) {
+            final ApiVersionsResponseData response = apiVersions(client);
+
+            final java.util.Map<ApiKeys, String> advertised = new java.util.LinkedHashMap<>();
+            for (final ApiKeys api : new ApiKeys[] {ApiKeys.FIND_COORDINATOR, ApiKeys.JOIN_GROUP, ApiKeys.SYNC_GROUP,
+                ApiKeys.HEARTBEAT, ApiKeys.LEAVE_GROUP, ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH,
+                ApiKeys.OFFSET_DELETE, ApiKeys.LIST_GROUPS, ApiKeys.DESCRIBE_GROUPS, ApiKeys.DELETE_GROUPS}) {
+                final ApiVersionsResponseData.ApiVersion range = response.apiKeys().find(api.id);
+                advertised.put(api, range.minVersion() + ".." + range.maxVersion());
+            }
+            assertEquals("{FIND_COORDINATOR=0..6, JOIN_GROUP=0..9, SYNC_GROUP=0..5, HEARTBEAT=0..4, LEAVE_GROUP=0..5, "
+                + "OFFSET_COMMIT=2..10, OFFSET_FETCH=1..10, OFFSET_DELETE=0..0, LIST_GROUPS=0..5, DESCRIBE_GROUPS=0..6, "
+                + "DELETE_GROUPS=0..3}", advertised.toString());
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import keel.log.testing.Await;
 import keel.server.TestBroker;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
@@ -18,13 +19,25 @@ import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.DeleteGroupsRequestData;
+import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeLogDirsRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.LeaveGroupRequestData;
+import org.apache.kafka.common.message.ListGroupsRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
+import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -32,6 +45,7 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.JoinGroupResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -56,8 +70,14 @@ class SupportedApisTest {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        broker = new TestBroker(dataDir, Map.of()).start();
+        broker = new TestBroker(dataDir, Map.of("group.initial.rebalance.delay.ms", "0",
+            "offsets.topic.num.partitions", "3", "offsets.topic.segment.bytes", Integer.toString(1 << 20))).start();
         topicId = Ids.toKafka(broker.server().topics().createTopic(TOPIC, 1, 1, Map.of(), false).id());
+        try (RawClient client = new RawClient(broker.server().boundPort())) {
+            // creates __consumer_offsets; the group APIs below need its partitions loaded
+            client.send(ApiKeys.FIND_COORDINATOR, (short) 3, new FindCoordinatorRequestData().setKey("sweep"));
+        }
+        Await.await(() -> broker.server().offsetsLoaded(), 30_000, () -> "__consumer_offsets not loaded");
     }
 
     @AfterAll
@@ -71,7 +91,9 @@ class SupportedApisTest {
             ApiKeys.API_VERSIONS, ApiKeys.CREATE_TOPICS, ApiKeys.DELETE_TOPICS, ApiKeys.DELETE_RECORDS,
             ApiKeys.INIT_PRODUCER_ID, ApiKeys.OFFSET_FOR_LEADER_EPOCH, ApiKeys.DESCRIBE_CONFIGS,
             ApiKeys.DESCRIBE_LOG_DIRS, ApiKeys.CREATE_PARTITIONS, ApiKeys.INCREMENTAL_ALTER_CONFIGS,
-            ApiKeys.DESCRIBE_CLUSTER};
+            ApiKeys.DESCRIBE_CLUSTER, ApiKeys.FIND_COORDINATOR, ApiKeys.JOIN_GROUP, ApiKeys.SYNC_GROUP,
+            ApiKeys.HEARTBEAT, ApiKeys.LEAVE_GROUP, ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH, ApiKeys.OFFSET_DELETE,
+            ApiKeys.LIST_GROUPS, ApiKeys.DESCRIBE_GROUPS, ApiKeys.DELETE_GROUPS};
         for (final ApiKeys api : apis) {
             for (short v = api.oldestVersion(); v <= api.latestVersion(); v++) {
                 all.add(Arguments.of(api, v));
@@ -90,7 +112,9 @@ class SupportedApisTest {
                 broker.server().topics().createTopic(scratch, 1, 1, Map.of(), false);
             }
 
-            final AbstractResponse response = client.send(api, version, request(api, version, scratch));
+            final ApiMessage body = isGroupApi(api) ? groupRequest(client, api, version, scratch)
+                : request(api, version, scratch);
+            final AbstractResponse response = client.send(api, version, body);
 
             assertEquals(Map.of(), withoutNone(response.errorCounts()), api + " v" + version + ": " + response);
         }
@@ -222,5 +246,144 @@ class SupportedApisTest {
             default:
                 throw new IllegalArgumentException("No request for " + api);
         }
+    }
+
+    private static boolean isGroupApi(final ApiKeys api) {
+        switch (api) {
+            case FIND_COORDINATOR: case JOIN_GROUP: case SYNC_GROUP: case HEARTBEAT: case LEAVE_GROUP:
+            case OFFSET_COMMIT: case OFFSET_FETCH: case OFFSET_DELETE: case LIST_GROUPS: case DESCRIBE_GROUPS:
+            case DELETE_GROUPS:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * A group API request at version {@code v}, after the setup it needs (a joined member, a committed offset),
+     * done with fixed mid-range versions on the same connection; the group is {@code scratch}.
+     */
+    private static ApiMessage groupRequest(final RawClient client, final ApiKeys api, final short v,
+                                           final String group) throws Exception {
+        switch (api) {
+            case FIND_COORDINATOR:
+                if (v >= 4) {
+                    return new FindCoordinatorRequestData().setKeyType((byte) 0)
+                        .setCoordinatorKeys(List.of(group, group + "-other"));
+                }
+                return new FindCoordinatorRequestData().setKey(group);
+            case JOIN_GROUP: {
+                String memberId = "";
+                if (v >= 4) {
+                    memberId = ((JoinGroupResponse) client.send(api, v, join(group, "", v))).data().memberId();
+                }
+                return join(group, memberId, v);
+            }
+            case SYNC_GROUP: {
+                final JoinGroupResponseData joined = joinAlone(client, group);
+                final SyncGroupRequestData data = new SyncGroupRequestData().setGroupId(group)
+                    .setGenerationId(joined.generationId()).setMemberId(joined.memberId());
+                data.assignments().add(new SyncGroupRequestData.SyncGroupRequestAssignment()
+                    .setMemberId(joined.memberId()).setAssignment(new byte[] {1}));
+                if (v >= 5) {
+                    data.setProtocolType("consumer").setProtocolName("range");
+                }
+                return data;
+            }
+            case HEARTBEAT: {
+                final JoinGroupResponseData joined = joinAlone(client, group);
+                return new HeartbeatRequestData().setGroupId(group).setGenerationId(joined.generationId())
+                    .setMemberId(joined.memberId());
+            }
+            case LEAVE_GROUP: {
+                final JoinGroupResponseData joined = joinAlone(client, group);
+                final LeaveGroupRequestData data = new LeaveGroupRequestData().setGroupId(group);
+                if (v >= 3) {
+                    data.members().add(new LeaveGroupRequestData.MemberIdentity().setMemberId(joined.memberId()));
+                } else {
+                    data.setMemberId(joined.memberId());
+                }
+                return data;
+            }
+            case OFFSET_COMMIT:
+                return commit(group, v);
+            case OFFSET_FETCH: {
+                client.send(ApiKeys.OFFSET_COMMIT, (short) 8, commit(group, (short) 8));
+                if (v >= 8) {
+                    final OffsetFetchRequestData.OffsetFetchRequestTopics topic =
+                        new OffsetFetchRequestData.OffsetFetchRequestTopics().setPartitionIndexes(List.of(0));
+                    if (v >= 10) {
+                        topic.setTopicId(topicId);
+                    } else {
+                        topic.setName(TOPIC);
+                    }
+                    final OffsetFetchRequestData data = new OffsetFetchRequestData();
+                    data.groups().add(new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId(group)
+                        .setTopics(List.of(topic)));
+                    return data;
+                }
+                final OffsetFetchRequestData data = new OffsetFetchRequestData().setGroupId(group);
+                data.topics().add(new OffsetFetchRequestData.OffsetFetchRequestTopic().setName(TOPIC)
+                    .setPartitionIndexes(List.of(0)));
+                return data;
+            }
+            case OFFSET_DELETE: {
+                client.send(ApiKeys.OFFSET_COMMIT, (short) 8, commit(group, (short) 8));
+                final OffsetDeleteRequestData data = new OffsetDeleteRequestData().setGroupId(group);
+                final OffsetDeleteRequestData.OffsetDeleteRequestTopic topic =
+                    new OffsetDeleteRequestData.OffsetDeleteRequestTopic().setName(TOPIC);
+                topic.partitions().add(new OffsetDeleteRequestData.OffsetDeleteRequestPartition().setPartitionIndex(0));
+                data.topics().add(topic);
+                return data;
+            }
+            case LIST_GROUPS:
+                return new ListGroupsRequestData();
+            case DESCRIBE_GROUPS: {
+                joinAlone(client, group);
+                return new DescribeGroupsRequestData().setGroups(List.of(group));
+            }
+            case DELETE_GROUPS: {
+                client.send(ApiKeys.OFFSET_COMMIT, (short) 8, commit(group, (short) 8));
+                return new DeleteGroupsRequestData().setGroupsNames(List.of(group));
+            }
+            default:
+                throw new IllegalArgumentException("No request for " + api);
+        }
+    }
+
+    private static JoinGroupRequestData join(final String group, final String memberId, final short v) {
+        final JoinGroupRequestData data = new JoinGroupRequestData().setGroupId(group).setMemberId(memberId)
+            .setSessionTimeoutMs(10_000).setRebalanceTimeoutMs(10_000).setProtocolType("consumer");
+        data.protocols().add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range")
+            .setMetadata(new byte[] {0, 1}));
+        return data;
+    }
+
+    /** JoinGroup v5 twice (member id required, then the join): the member alone in generation 1, as leader. */
+    private static JoinGroupResponseData joinAlone(final RawClient client, final String group) throws Exception {
+        final short v = 5;
+        final String memberId = ((JoinGroupResponse) client.send(ApiKeys.JOIN_GROUP, v, join(group, "", v))).data()
+            .memberId();
+        final JoinGroupResponseData joined = ((JoinGroupResponse) client.send(ApiKeys.JOIN_GROUP, v,
+            join(group, memberId, v))).data();
+        assertEquals(Errors.NONE.code(), joined.errorCode(), () -> "join of " + group + ": " + joined);
+        return joined;
+    }
+
+    /** A standalone commit (generation -1, no member) of offset 1 of the sweep topic's partition 0. */
+    private static OffsetCommitRequestData commit(final String group, final short v) {
+        final OffsetCommitRequestData data = new OffsetCommitRequestData().setGroupId(group)
+            .setGenerationIdOrMemberEpoch(-1).setMemberId("");
+        final OffsetCommitRequestData.OffsetCommitRequestTopic topic = new OffsetCommitRequestData
+            .OffsetCommitRequestTopic();
+        if (v >= 10) {
+            topic.setTopicId(topicId);
+        } else {
+            topic.setName(TOPIC);
+        }
+        topic.partitions().add(new OffsetCommitRequestData.OffsetCommitRequestPartition().setPartitionIndex(0)
+            .setCommittedOffset(1).setCommittedMetadata("m"));
+        data.topics().add(topic);
+        return data;
     }
 }
