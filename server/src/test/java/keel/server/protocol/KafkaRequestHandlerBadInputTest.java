@@ -16,10 +16,9 @@ import ch.qos.logback.core.AppenderBase;
 import keel.server.TestBroker;
 import keel.server.network.SocketServer;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.DescribeAclsRequestData;
 import org.apache.kafka.common.message.DescribeUserScramCredentialsRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
-import org.apache.kafka.common.message.FindCoordinatorRequestData;
-import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -27,8 +26,7 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.protocol.MessageUtil;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
-import org.apache.kafka.common.requests.FindCoordinatorResponse;
-import org.apache.kafka.common.requests.JoinGroupResponse;
+import org.apache.kafka.common.requests.DescribeAclsResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -139,21 +137,11 @@ class KafkaRequestHandlerBadInputTest {
     }
 
     @Test
-    void shouldAnswerUnsupportedVersionWhenConsumerGroupClientLooksForCoordinator() throws Exception {
+    void shouldAnswerUnsupportedVersionWhenApiIsNotServed() throws Exception {
         try (RawClient client = new RawClient(broker.server().boundPort())) {
-            final FindCoordinatorResponse response = (FindCoordinatorResponse) client.send(ApiKeys.FIND_COORDINATOR,
-                (short) 3, new FindCoordinatorRequestData().setKey("group").setKeyType((byte) 0));
-
-            assertEquals(Errors.UNSUPPORTED_VERSION.code(), response.data().errorCode());
-        }
-    }
-
-    @Test
-    void shouldAnswerUnsupportedVersionWhenJoinGroupIsSent() throws Exception {
-        try (RawClient client = new RawClient(broker.server().boundPort())) {
-            final JoinGroupResponse response = (JoinGroupResponse) client.send(ApiKeys.JOIN_GROUP, (short) 5,
-                new JoinGroupRequestData().setGroupId("group").setMemberId("").setProtocolType("consumer")
-                    .setSessionTimeoutMs(10_000).setRebalanceTimeoutMs(10_000));
+            final DescribeAclsResponse response = (DescribeAclsResponse) client.send(ApiKeys.DESCRIBE_ACLS,
+                (short) 3, new DescribeAclsRequestData().setResourceTypeFilter((byte) 1)
+                    .setPatternTypeFilter((byte) 1).setOperation((byte) 1).setPermissionType((byte) 1));
 
             assertEquals(Errors.UNSUPPORTED_VERSION.code(), response.data().errorCode());
         }
