@@ -427,7 +427,8 @@ public final class Partition {
      * @param fetchOffset        its fetch offset, which is its log end offset.
      * @param currentLeaderEpoch the epoch the follower believes current, or -1.
      * @return NONE, NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH (the follower knows a newer
-     *     leader: this replica stops taking writes) or UNKNOWN_TOPIC_OR_PARTITION (not an assigned replica).
+     *     leader: this replica stops taking writes), OFFSET_OUT_OF_RANGE (outside this log: nothing recorded) or
+     *     UNKNOWN_TOPIC_OR_PARTITION (not an assigned replica).
      */
     public int onFollowerFetch(final int replicaId, final long fetchOffset, final int currentLeaderEpoch) {
         final int fencing = checkLeaderEpoch(currentLeaderEpoch);
@@ -449,8 +450,12 @@ public final class Partition {
             if (state == null) {
                 return ReplicationError.UNKNOWN_TOPIC_OR_PARTITION;
             }
-            final long nowMs = time.milliseconds();
             final long leaderEnd = log.logEndOffset();
+            if (fetchOffset > leaderEnd || fetchOffset < log.logStartOffset()) {
+                // not a position in this log (a follower with a divergent tail, or behind the log start): not recorded
+                return ReplicationError.OFFSET_OUT_OF_RANGE;
+            }
+            final long nowMs = time.milliseconds();
             // Kafka's rule: caught up now if it fetched from the log end; caught up at its previous fetch if it now
             // asks for the offset that was the log end then
             if (fetchOffset >= leaderEnd) {

@@ -223,7 +223,8 @@ public final class ReplicaManager implements AutoCloseable {
      * @param replicaId          the follower's broker id.
      * @param fetchOffset        the follower's fetch offset (its log end).
      * @param currentLeaderEpoch the epoch the follower believes current, or -1.
-     * @return NONE, UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH or UNKNOWN_LEADER_EPOCH.
+     * @return NONE, UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH or
+     *     OFFSET_OUT_OF_RANGE (answer it with the leader's log start offset and high watermark).
      */
     public int onFollowerFetch(final TopicPartition partition, final int replicaId, final long fetchOffset,
                                final int currentLeaderEpoch) {
