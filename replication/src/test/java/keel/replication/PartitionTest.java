@@ -82,6 +82,40 @@ class PartitionTest {
         }
     }
 
+    @Test
+    void shouldAnswerNoneWhenHighWatermarkPassedTheProduce() {
+        final int epoch = partition.leaderEpoch();
+        partition.tryAppendAsLeader(batch(2), -1, 1, new AppendResult());
+
+        assertEquals(ReplicationError.NONE, partition.checkEnoughReplicasReachOffset(2, epoch, 1));
+    }
+
+    @Test
+    void shouldAnswerNotLeaderWhenProduceWasAppendedAtAnotherEpoch() {
+        partition.tryAppendAsLeader(batch(2), -1, 1, new AppendResult());
+
+        assertEquals(ReplicationError.NOT_LEADER_OR_FOLLOWER,
+            partition.checkEnoughReplicasReachOffset(2, partition.leaderEpoch() - 1, 1));
+    }
+
+    @Test
+    void shouldAnswerNotLeaderWhenLogClosedWhileWaiting() throws IOException {
+        final int epoch = partition.leaderEpoch();
+        partition.tryAppendAsLeader(batch(1), -1, 1, new AppendResult());
+
+        log.close();
+
+        assertEquals(ReplicationError.NOT_LEADER_OR_FOLLOWER, partition.checkEnoughReplicasReachOffset(1, epoch, 1));
+    }
+
+    @Test
+    void shouldAnswerEndOffsetOfCurrentEpochWithLogEndWhenSingleNode() {
+        partition.tryAppendAsLeader(batch(3), 1, 1, new AppendResult());
+
+        assertEquals(new EpochEndOffset(ReplicationError.NONE, 0, 3), partition.endOffsetForEpoch(0, 0));
+        assertEquals(ReplicationError.UNKNOWN_LEADER_EPOCH, partition.endOffsetForEpoch(1, 0).errorCode());
+    }
+
     private static ByteBuffer batch(final int records) {
         try (RecordBatchBuilder builder = new RecordBatchBuilder(Compression.NONE)) {
             for (int i = 0; i < records; i++) {
