@@ -295,6 +295,37 @@ class ReplicaManagerTest {
             .getParent().resolve(ReplicaManager.HIGH_WATERMARK_CHECKPOINT)));
     }
 
+    @Test
+    void shouldFailParkedProduceAndStopFetchingWhenReplicaStopped() throws IOException {
+        start(2);
+        cluster.network().partition(1, 2);
+        cluster.network().partition(1, 3);
+        final Produce parked = cluster.produce(1, -1, "x");
+        cluster.run(50);
+
+        cluster.node(1).manager().stopReplica(SimulatedCluster.TP, false);
+
+        assertEquals(ReplicationError.NOT_LEADER_OR_FOLLOWER, parked.errorCode());
+        assertEquals(Partition.Role.NONE, cluster.node(1).partition().role());
+        assertEquals(null, cluster.node(1).manager().partition(SimulatedCluster.TP));
+    }
+
+    @Test
+    void shouldDeleteEpochCheckpointWhenReplicaStoppedForDeletion() throws IOException {
+        start(2);
+        acked(1, "a");
+        final Path checkpoint = cluster.node(3).log().dir().resolve("leader-epoch-checkpoint");
+        assertTrue(java.nio.file.Files.exists(checkpoint));
+
+        cluster.node(3).manager().stopReplica(SimulatedCluster.TP, true);
+        final long logEnd = cluster.node(3).log().logEndOffset();
+        assertEquals(ReplicationError.NONE, cluster.produce(1, 1, "b").errorCode());
+        cluster.run(200);
+
+        assertFalse(java.nio.file.Files.exists(checkpoint));
+        assertEquals(logEnd, cluster.node(3).log().logEndOffset(), "a stopped replica fetches nothing");
+    }
+
     /** Engine code NONE, named for readability. */
     private static final class ErrorCodeNone {
         static final int NONE = keel.log.ErrorCode.NONE;
