@@ -81,7 +81,7 @@ public final class Partition {
     private long leaderEpochStartOffset;
     private PartitionStateStore stateStore = PartitionStateStore.ACCEPT_ALL;
     private long replicaLagTimeMaxMs = ReplicationConfig.REPLICA_LAG_TIME_MAX_MS_DEFAULT;
-    private Map<Integer, FollowerState> followers = Collections.emptyMap();
+    private volatile Map<Integer, FollowerState> followers = Collections.emptyMap();
 
     /**
      * Hears a partition's high watermark advance, its log grow and its role change.

@@ -150,13 +150,17 @@ public final class LeaderEpochCache {
      */
     public synchronized void truncateFromStart(final long startOffset) {
         Map.Entry<Integer, Long> holder = null;
+        int removed = 0;
         while (!epochs.isEmpty() && epochs.firstEntry().getValue() <= startOffset) {
             holder = epochs.pollFirstEntry();
+            removed++;
         }
         if (holder != null) {
             // the epoch that holds the new start keeps its entry, moved up to the start
             epochs.put(holder.getKey(), startOffset);
-            flush();
+            if (removed > 1 || holder.getValue() != startOffset) {
+                flush();
+            }
         }
     }
 

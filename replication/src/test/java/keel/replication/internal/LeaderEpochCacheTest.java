@@ -113,6 +113,17 @@ class LeaderEpochCacheTest {
     }
 
     @Test
+    void shouldNotRewriteFileWhenLogStartIsAlreadyTheFirstEpochStart() throws IOException {
+        final LeaderEpochCache cache = cacheWith(0, 5, 2, 10);
+        Files.delete(dir.resolve(LeaderEpochCache.FILE_NAME));
+
+        cache.truncateFromStart(5);
+
+        assertFalse(Files.exists(dir.resolve(LeaderEpochCache.FILE_NAME)));
+        assertEquals(Map.of(0, 5L, 2, 10L), cache.entries());
+    }
+
+    @Test
     void shouldNameFileAndLineWhenCheckpointIsMalformed() throws IOException {
         Files.write(dir.resolve(LeaderEpochCache.FILE_NAME), List.of("0", "1", "x 5"));
 
