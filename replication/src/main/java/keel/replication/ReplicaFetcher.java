@@ -223,7 +223,11 @@ final class ReplicaFetcher {
                 final ReplicaTransport.FetchResult result = results.get(state.partition.topicPartition());
                 final int code = result == null ? ReplicationError.NETWORK_EXCEPTION : result.errorCode();
                 if (code == ReplicationError.NONE) {
+                    final boolean truncatingBefore = state.truncating;
                     gotData |= applyRecords(state, result);
+                    // an append the log refused sends the partition back to truncation: after a back-off, so that
+                    // a leader serving batches we cannot take does not make a tight loop
+                    gotError |= state.truncating && !truncatingBefore;
                 } else if (code == ReplicationError.OFFSET_OUT_OF_RANGE) {
                     gotData |= onOutOfRange(state, result);
                 } else {
