@@ -9,6 +9,7 @@ import java.util.List;
 import keel.log.ErrorCode;
 import keel.log.Log;
 import keel.log.OffsetAndTimestamp;
+import keel.replication.EpochEndOffset;
 import keel.replication.Partition;
 import keel.server.metadata.TopicManager;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
@@ -143,16 +144,14 @@ final class PartitionAdminApi {
                 final Partition partition = partition(topic.topic(), p.partition());
                 if (partition == null) {
                     result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
-                } else if (p.currentLeaderEpoch() > partition.leaderEpoch()) {
-                    result.setErrorCode(Errors.UNKNOWN_LEADER_EPOCH.code());
-                } else if (p.currentLeaderEpoch() >= 0 && p.currentLeaderEpoch() < partition.leaderEpoch()) {
-                    result.setErrorCode(Errors.FENCED_LEADER_EPOCH.code());
-                } else if (p.leaderEpoch() > partition.leaderEpoch()) {
-                    result.setLeaderEpoch(-1).setEndOffset(-1);
                 } else {
-                    // one leader epoch for the whole log so far (a single node never changes leader): its end is
-                    // the log end for consumers (the high watermark)
-                    result.setLeaderEpoch(partition.leaderEpoch()).setEndOffset(partition.highWatermark());
+                    // KIP-101/279 from the leader-epoch cache: fencing, then the largest epoch at or below the
+                    // requested one and its end (the log end for the current epoch), or -1/-1 when unknown
+                    final EpochEndOffset end = partition.endOffsetForEpoch(p.currentLeaderEpoch(), p.leaderEpoch());
+                    result.setErrorCode((short) end.errorCode());
+                    if (end.errorCode() == Errors.NONE.code()) {
+                        result.setLeaderEpoch(end.leaderEpoch()).setEndOffset(end.endOffset());
+                    }
                 }
             }
         }
