@@ -16,7 +16,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import keel.log.LogConfig;
 import keel.log.LogManager;
 import keel.log.LogManagerOptions;
+import keel.log.Time;
 import keel.replication.DelayedOperationPurgatory;
+import keel.server.cluster.ClusterCoordinator;
+import keel.server.cluster.LeaderAndIsr;
+import keel.server.cluster.PartitionLeadershipListener;
+import keel.server.metadata.ClusterView;
 import keel.server.metadata.MetaProperties;
 import keel.server.metadata.ProducerIdManager;
 import keel.server.metadata.TopicManager;
@@ -36,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class KeelServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KeelServer.class);
+    /** How long a controlled shutdown waits for the controller to move this broker's leaderships. */
+    private static final long CONTROLLED_SHUTDOWN_TIMEOUT_MS = 30_000;
 
     private final KeelConfig config;
     private final LogManager logs;
@@ -45,12 +52,13 @@ public final class KeelServer implements AutoCloseable {
     private final ExecutorService blockingExecutor;
     private final SocketServer socketServer;
     private final String clusterId;
+    private final ClusterCoordinator cluster;
     private boolean closed;
 
     private KeelServer(final KeelConfig config, final LogManager logs, final TopicManager topics,
                        final DelayedOperationPurgatory producePurgatory,
                        final DelayedOperationPurgatory fetchPurgatory, final ExecutorService blockingExecutor,
-                       final SocketServer socketServer, final String clusterId) {
+                       final SocketServer socketServer, final String clusterId, final ClusterCoordinator cluster) {
         this.config = config;
         this.logs = logs;
         this.topics = topics;
@@ -59,6 +67,7 @@ public final class KeelServer implements AutoCloseable {
         this.blockingExecutor = blockingExecutor;
         this.socketServer = socketServer;
         this.clusterId = clusterId;
+        this.cluster = cluster;
     }
 
     /**
@@ -87,6 +96,7 @@ public final class KeelServer implements AutoCloseable {
         final DelayedOperationPurgatory producePurgatory = new DelayedOperationPurgatory("produce");
         final DelayedOperationPurgatory fetchPurgatory = new DelayedOperationPurgatory("fetch");
         ExecutorService blocking = null;
+        ClusterCoordinator cluster = null;
         try {
             final TopicManager topics = TopicManager.load(logs, defaults, config.brokerId(), config.numPartitions(),
                 config.defaultReplicationFactor(), config.minInSyncReplicas(), partition -> {
@@ -98,18 +108,35 @@ public final class KeelServer implements AutoCloseable {
             final AtomicInteger boundPort = new AtomicInteger(config.listenerPort());
             final int advertisedPort = config.advertisedPort();
             final Map<String, String> brokerConfigs = new LinkedHashMap<>(config.originals());
+            final ClusterView view;
+            if (config.zookeeperConnect() == null) {
+                view = ClusterView.singleNode(() -> new ClusterView.Node(config.brokerId(), config.advertisedHost(),
+                    advertisedPort != 0 ? advertisedPort : boundPort.get(), config.brokerRack()), topics);
+            } else {
+                cluster = ClusterCoordinator.connect(config.zookeeperConnect(), config.zookeeperSessionTimeoutMs(),
+                    config.zookeeperConnectionTimeoutMs(), config.brokerId(), config.uncleanLeaderElection(),
+                    new LeadershipLog(config.brokerId()), Time.SYSTEM);
+                view = cluster.view();
+            }
             final BrokerServices services = new BrokerServices(topics, producerIds, producePurgatory, fetchPurgatory,
                 blocking, clusterId, config.advertisedHost(),
                 () -> advertisedPort != 0 ? advertisedPort : boundPort.get(), config.autoCreateTopics(),
-                config.deleteTopicEnable(), brokerConfigs);
+                config.deleteTopicEnable(), brokerConfigs, view);
             final SocketServer socketServer = SocketServer.open(config.networkConfig(),
                 new KafkaRequestHandler(services));
             boundPort.set(socketServer.boundPort());
+            if (cluster != null) {
+                cluster.join(config.advertisedHost(), advertisedPort != 0 ? advertisedPort : boundPort.get(),
+                    config.brokerRack());
+            }
             LOG.info("Keel broker {} started: cluster {}, {} topics in {}, listening on port {}", config.brokerId(),
                 clusterId, topics.topics().size(), dataDir.toAbsolutePath().normalize(), socketServer.boundPort());
             return new KeelServer(config, logs, topics, producePurgatory, fetchPurgatory, blocking, socketServer,
-                clusterId);
+                clusterId, cluster);
         } catch (final IOException | RuntimeException ex) {
+            if (cluster != null) {
+                cluster.close();
+            }
             producePurgatory.close();
             fetchPurgatory.close();
             if (blocking != null) {
@@ -130,6 +157,29 @@ public final class KeelServer implements AutoCloseable {
             });
         executor.allowCoreThreadTimeOut(true);
         return executor;
+    }
+
+    /**
+     * Until the replication module is wired in, a broker in a cluster only logs the leadership changes it learns.
+     */
+    private static final class LeadershipLog implements PartitionLeadershipListener {
+        private final int brokerId;
+
+        LeadershipLog(final int brokerId) {
+            this.brokerId = brokerId;
+        }
+
+        @Override
+        public void onLeaderAndIsr(final String topic, final int partition, final java.util.List<Integer> replicas,
+                                   final LeaderAndIsr state) {
+            LOG.info("Broker {}: {}-{} leader={} leader_epoch={} isr={}", brokerId, topic, partition, state.leader(),
+                state.leaderEpoch(), state.isr());
+        }
+
+        @Override
+        public void onPartitionDeleted(final String topic, final int partition) {
+            LOG.info("Broker {}: {}-{} deleted", brokerId, topic, partition);
+        }
     }
 
     /**
@@ -174,6 +224,10 @@ public final class KeelServer implements AutoCloseable {
         }
         closed = true;
         LOG.info("Keel broker {} shutting down", config.brokerId());
+        // 0. in a cluster, first let the controller move this broker's leaderships away (controlled shutdown)
+        if (cluster != null && config.controlledShutdown()) {
+            cluster.controlledShutdown(CONTROLLED_SHUTDOWN_TIMEOUT_MS);
+        }
         // 1. answer parked requests while connections are still open
         producePurgatory.close();
         fetchPurgatory.close();
@@ -191,6 +245,10 @@ public final class KeelServer implements AutoCloseable {
         socketServer.close();
         // 4. flush, trim, checkpoints and the clean-shutdown marker
         logs.close();
+        // 5. leave the cluster: the registration goes, and another broker becomes controller if this one was
+        if (cluster != null) {
+            cluster.close();
+        }
         LOG.info("Keel broker {} shut down cleanly", config.brokerId());
     }
 

@@ -5,6 +5,7 @@ import java.util.concurrent.Executor;
 import java.util.function.IntSupplier;
 
 import keel.replication.DelayedOperationPurgatory;
+import keel.server.metadata.ClusterView;
 import keel.server.metadata.ProducerIdManager;
 import keel.server.metadata.TopicManager;
 
@@ -25,6 +26,7 @@ public final class BrokerServices {
     private final boolean autoCreateTopics;
     private final boolean deleteTopicEnable;
     private final Map<String, String> brokerConfigs;
+    private final ClusterView cluster;
 
     /**
      * @param topics           topics and partitions.
@@ -38,13 +40,15 @@ public final class BrokerServices {
      * @param autoCreateTopics auto.create.topics.enable.
      * @param deleteTopicEnable delete.topic.enable.
      * @param brokerConfigs    the broker's configuration, for DescribeConfigs of the broker resource.
+     * @param cluster          brokers, controller and partition leadership for Metadata ({@link
+     *                         ClusterView#singleNode} without ZooKeeper).
      */
     public BrokerServices(final TopicManager topics, final ProducerIdManager producerIds,
                           final DelayedOperationPurgatory producePurgatory,
                           final DelayedOperationPurgatory fetchPurgatory, final Executor blockingExecutor,
                           final String clusterId, final String advertisedHost, final IntSupplier advertisedPort,
                           final boolean autoCreateTopics, final boolean deleteTopicEnable,
-                          final Map<String, String> brokerConfigs) {
+                          final Map<String, String> brokerConfigs, final ClusterView cluster) {
         this.topics = topics;
         this.producerIds = producerIds;
         this.producePurgatory = producePurgatory;
@@ -56,6 +60,7 @@ public final class BrokerServices {
         this.autoCreateTopics = autoCreateTopics;
         this.deleteTopicEnable = deleteTopicEnable;
         this.brokerConfigs = brokerConfigs;
+        this.cluster = cluster;
     }
 
     TopicManager topics() {
@@ -100,6 +105,10 @@ public final class BrokerServices {
 
     Map<String, String> brokerConfigs() {
         return brokerConfigs;
+    }
+
+    ClusterView cluster() {
+        return cluster;
     }
 
     int brokerId() {
