@@ -101,6 +101,18 @@ public final class DelayedOperationPurgatory implements AutoCloseable {
         return count;
     }
 
+    /**
+     * Completes an operation now as expired and stops watching it (its requester went away).
+     *
+     * @param operation a watched operation.
+     * @return true if this call completed it.
+     */
+    public boolean cancel(final DelayedOperation operation) {
+        final boolean completed = operation.forceComplete(true);
+        unwatch(operation);
+        return completed;
+    }
+
     private void expire(final DelayedOperation operation) {
         operation.forceComplete(true);
         unwatch(operation);

@@ -58,6 +58,18 @@ class DelayedOperationPurgatoryTest {
     }
 
     @Test
+    void shouldCompleteAsExpiredAndStopWatchingWhenCancelled() {
+        final Op op = new Op(60_000);
+        purgatory.tryCompleteElseWatch(op, List.of("a", "b"));
+
+        assertTrue(purgatory.cancel(op));
+
+        assertEquals(1, op.completions.get());
+        assertTrue(op.expired.get());
+        assertEquals(0, purgatory.watched());
+    }
+
+    @Test
     void shouldExpireParkedOperationsWhenClosed() {
         final Op op = new Op(60_000);
         purgatory.tryCompleteElseWatch(op, List.of("k"));

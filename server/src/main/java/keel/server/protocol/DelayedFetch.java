@@ -11,10 +11,20 @@ import keel.replication.DelayedOperation;
 final class DelayedFetch extends DelayedOperation {
     private final FetchState state;
     private final ReadResult scratch = new ReadResult();
+    private final Runnable onDone;
+    private volatile boolean cancelled;
 
-    DelayedFetch(final long maxWaitMs, final FetchState state) {
+    DelayedFetch(final long maxWaitMs, final FetchState state, final Runnable onDone) {
         super(maxWaitMs);
         this.state = state;
+        this.onDone = onDone;
+    }
+
+    /**
+     * Marks the fetch as abandoned (its connection is gone): completing it then answers nothing.
+     */
+    void abandon() {
+        cancelled = true;
     }
 
     @Override
@@ -24,6 +34,11 @@ final class DelayedFetch extends DelayedOperation {
 
     @Override
     protected void onComplete(final boolean expired) {
+        onDone.run();
+        if (cancelled) {
+            state.abandon();
+            return;
+        }
         synchronized (this) {
             state.read();
         }

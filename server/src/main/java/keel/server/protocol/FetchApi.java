@@ -3,7 +3,9 @@ package keel.server.protocol;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import keel.replication.Partition;
 import keel.server.metadata.TopicManager;
@@ -17,13 +19,15 @@ import org.apache.kafka.common.protocol.Errors;
  * per-partition and total byte limits (the first batch even if larger, KIP-74). When fewer than {@code min.bytes}
  * are available it parks the request in the fetch purgatory (no thread held) until enough data arrives or
  * {@code max.wait.ms} passes, and reads again then. Fetch sessions (KIP-227) are declined: every response carries
- * session id 0, so clients send full fetches. Thread-safe.
+ * session id 0, so clients send full fetches. A connection that goes away frees its parked fetches at once.
+ * Thread-safe.
  */
 final class FetchApi {
     /** Fetch v13 and later name topics by id only. */
     private static final short FIRST_TOPIC_ID_VERSION = 13;
 
     private final BrokerServices services;
+    private final Map<Long, Set<DelayedFetch>> parkedByConnection = new ConcurrentHashMap<>();
 
     FetchApi(final BrokerServices services) {
         this.services = services;
@@ -67,7 +71,30 @@ final class FetchApi {
             return;
         }
         state.release();
-        services.fetchPurgatory().tryCompleteElseWatch(new DelayedFetch(request.maxWaitMs(), state),
-            new ArrayList<>(keys));
+        // parked by connection, so that a connection that goes away frees its parked fetches at once
+        final long connectionId = context.request().connectionId();
+        final Set<DelayedFetch> parked = parkedByConnection.computeIfAbsent(connectionId,
+            id -> ConcurrentHashMap.newKeySet());
+        final DelayedFetch[] self = new DelayedFetch[1];
+        self[0] = new DelayedFetch(request.maxWaitMs(), state, () -> parked.remove(self[0]));
+        parked.add(self[0]);
+        services.fetchPurgatory().tryCompleteElseWatch(self[0], new ArrayList<>(keys));
+    }
+
+    /**
+     * Completes the parked fetches of a connection that is gone without answering them. Called on the connection's
+     * network thread, the thread that parks its fetches, so no fetch of it is parked after this.
+     *
+     * @param connectionId the connection.
+     */
+    void onDisconnect(final long connectionId) {
+        final Set<DelayedFetch> parked = parkedByConnection.remove(connectionId);
+        if (parked == null) {
+            return;
+        }
+        for (final DelayedFetch fetch : parked.toArray(new DelayedFetch[0])) {
+            fetch.abandon();
+            services.fetchPurgatory().cancel(fetch);
+        }
     }
 }

@@ -145,6 +145,14 @@ final class FetchState {
         reads.clear();
     }
 
+    /**
+     * Completes the request without an answer (its connection is gone), freeing its frame.
+     */
+    void abandon() {
+        release();
+        context.request().noResponse();
+    }
+
     void release() {
         for (int i = 0; i < reads.size(); i++) {
             reads.get(i).release();

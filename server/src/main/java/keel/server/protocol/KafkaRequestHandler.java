@@ -165,6 +165,8 @@ public final class KafkaRequestHandler implements RequestHandler {
 
     @Override
     public void onDisconnect(final long connectionId) {
-        // parked requests of a gone connection complete at their deadline; their responses are discarded
+        // a parked fetch would hold its frame until max.wait.ms; a parked acks=all produce completes with the high
+        // watermark (at once on one node) and its response is discarded
+        fetch.onDisconnect(connectionId);
     }
 }

@@ -1,5 +1,6 @@
 package keel.server.protocol;
 
+import static keel.log.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,7 @@ import keel.server.TestBroker;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -184,6 +186,26 @@ class KafkaRequestHandlerTest {
                 .errorCode());
             assertEquals(null, broker.server().topics().topic("not-created"));
         }
+    }
+
+    @Test
+    void shouldFreeParkedFetchWhenItsConnectionCloses() throws Exception {
+        final String topic = "abandoned-fetch";
+        broker.server().topics().createTopic(topic, 1, 1, Map.of(), false);
+        final int parkedBefore = broker.server().parkedFetches();
+        try (RawClient client = new RawClient(broker.server().boundPort())) {
+            final FetchRequestData fetch = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(120_000)
+                .setMinBytes(1).setMaxBytes(1 << 20).setSessionEpoch(-1);
+            final FetchRequestData.FetchTopic fetchTopic = new FetchRequestData.FetchTopic().setTopic(topic);
+            fetchTopic.partitions().add(new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(0)
+                .setPartitionMaxBytes(1 << 20));
+            fetch.topics().add(fetchTopic);
+            client.write(ApiKeys.FETCH, (short) 12, fetch);
+            await(() -> broker.server().parkedFetches() > parkedBefore, 20_000, () -> "fetch never parked");
+        }
+
+        await(() -> broker.server().parkedFetches() == parkedBefore, 20_000,
+            () -> "fetch still parked after its connection closed: " + broker.server().parkedFetches());
     }
 
     private static long initProducerId(final RawClient client) throws Exception {

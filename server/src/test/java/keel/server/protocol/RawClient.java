@@ -47,13 +47,23 @@ public final class RawClient implements AutoCloseable {
      * Sends a request body of any version, as kafka-clients' generated classes write it, and reads its response.
      */
     public AbstractResponse send(final ApiKeys api, final short version, final ApiMessage body) throws IOException {
+        final RequestHeader header = write(api, version, body);
+        return AbstractResponse.parseResponse(ByteBuffer.wrap(readFrame()), header);
+    }
+
+    /**
+     * Sends a request body of any version without waiting for the response.
+     *
+     * @return the header sent.
+     */
+    public RequestHeader write(final ApiKeys api, final short version, final ApiMessage body) throws IOException {
         final RequestHeader header = new RequestHeader(api, version, "raw-client", ++correlationId);
         final ByteBuffer head = MessageUtil.toByteBufferAccessor(header.data(), header.headerVersion()).buffer();
         final ByteBuffer rest = MessageUtil.toByteBufferAccessor(body, version).buffer();
         final ByteBuffer frame = ByteBuffer.allocate(head.remaining() + rest.remaining());
         frame.put(head).put(rest).flip();
         writeFrame(frame);
-        return AbstractResponse.parseResponse(ByteBuffer.wrap(readFrame()), header);
+        return header;
     }
 
     public void writeFrame(final ByteBuffer frame) throws IOException {
