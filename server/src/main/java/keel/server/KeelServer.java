@@ -83,7 +83,7 @@ public final class KeelServer implements AutoCloseable {
         }
         final Path dataDir = config.logDir();
         Files.createDirectories(dataDir);
-        final String clusterId = MetaProperties.readOrCreate(dataDir, config.brokerId());
+        final String localClusterId = MetaProperties.readOrCreate(dataDir, config.brokerId());
         final LogConfig defaults = config.defaultLogConfig();
         final Map<String, LogConfig> topicConfigs = TopicManager.readLogConfigs(dataDir, defaults);
         final LogManagerOptions options = LogManagerOptions.defaults()
@@ -97,6 +97,7 @@ public final class KeelServer implements AutoCloseable {
         final DelayedOperationPurgatory fetchPurgatory = new DelayedOperationPurgatory("fetch");
         ExecutorService blocking = null;
         ClusterCoordinator cluster = null;
+        String clusterId = localClusterId;
         try {
             final TopicManager topics = TopicManager.load(logs, defaults, config.brokerId(), config.numPartitions(),
                 config.defaultReplicationFactor(), config.minInSyncReplicas(), partition -> {
@@ -117,6 +118,11 @@ public final class KeelServer implements AutoCloseable {
                     config.zookeeperConnectionTimeoutMs(), config.brokerId(), config.uncleanLeaderElection(),
                     new LeadershipLog(config.brokerId()), Time.SYSTEM);
                 view = cluster.view();
+                clusterId = cluster.clusterId(localClusterId);
+                if (!clusterId.equals(localClusterId)) {
+                    LOG.info("Broker {} joins cluster {} (its data directory was created with id {})",
+                        config.brokerId(), clusterId, localClusterId);
+                }
             }
             final BrokerServices services = new BrokerServices(topics, producerIds, producePurgatory, fetchPurgatory,
                 blocking, clusterId, config.advertisedHost(),

@@ -81,6 +81,35 @@ public final class ClusterCoordinator implements AutoCloseable {
     }
 
     /**
+     * The cluster's id, stored once in {@code /cluster/id} (as Kafka's ZooKeeper mode does): the first broker's
+     * candidate wins, every later broker adopts it.
+     *
+     * @param candidate this broker's id from its data directory.
+     * @return the cluster id in ZooKeeper.
+     * @throws IOException if ZooKeeper cannot be read.
+     */
+    public String clusterId(final String candidate) throws IOException {
+        try {
+            try {
+                zk.create().creatingParentContainersIfNeeded().withMode(org.apache.zookeeper.CreateMode.PERSISTENT)
+                    .forPath(ZkPaths.CLUSTER_ID, ("{\"version\":\"1\",\"id\":" + Json.quote(candidate) + "}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return candidate;
+            } catch (final org.apache.zookeeper.KeeperException.NodeExistsException ex) {
+                final Object id = Json.parseObject(zk.getData().forPath(ZkPaths.CLUSTER_ID)).get("id");
+                if (id == null) {
+                    throw new IOException("No id in " + ZkPaths.CLUSTER_ID);
+                }
+                return id.toString();
+            }
+        } catch (final IOException ex) {
+            throw ex;
+        } catch (final Exception ex) {
+            throw new IOException("Reading " + ZkPaths.CLUSTER_ID + " failed", ex);
+        }
+    }
+
+    /**
      * @return the view the protocol handlers read.
      */
     public ClusterView view() {

@@ -11,6 +11,7 @@ final class ZkPaths {
     static final String CONTROLLER_EPOCH = "/controller_epoch";
     static final String DELETE_TOPICS = "/admin/delete_topics";
     static final String CONTROLLED_SHUTDOWN = "/admin/controlled_shutdown";
+    static final String CLUSTER_ID = "/cluster/id";
 
     private ZkPaths() {
     }

@@ -78,6 +78,9 @@ class ClusterCoordinatorTest {
             final Node node2 = admin.describeCluster().nodes().get().stream().filter(n -> n.id() == 2).findFirst()
                 .orElseThrow();
             assertEquals(second.server().boundPort(), node2.port());
+            try (Admin viaSecond = Admin.create(Map.of("bootstrap.servers", second.bootstrap()))) {
+                assertEquals(admin.describeCluster().clusterId().get(), viaSecond.describeCluster().clusterId().get());
+            }
         }
     }
 
