@@ -11,7 +11,9 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * An acks=all produce parked until the high watermark of every appended partition passes the end of its batches,
  * or the request's timeout passes (those partitions then answer REQUEST_TIMED_OUT; their records stay in the log,
- * as in Kafka). Thread-safe through {@link DelayedOperation}.
+ * as in Kafka). A partition whose leadership changed answers NOT_LEADER_OR_FOLLOWER at once; one whose in-sync set
+ * shrank below min.insync.replicas answers NOT_ENOUGH_REPLICAS_AFTER_APPEND once the high watermark passed
+ * ({@link Partition#checkEnoughReplicasReachOffset}). Thread-safe through {@link DelayedOperation}.
  */
 final class DelayedProduce extends DelayedOperation {
     private final RequestContext context;
@@ -22,12 +24,21 @@ final class DelayedProduce extends DelayedOperation {
     static final class Pending {
         private final Partition partition;
         private final long requiredOffset;
+        private final int leaderEpoch;
+        private final int minInSyncReplicas;
         private final PartitionProduceResponse response;
 
-        Pending(final Partition partition, final long requiredOffset, final PartitionProduceResponse response) {
+        Pending(final Partition partition, final long requiredOffset, final int leaderEpoch,
+                final int minInSyncReplicas, final PartitionProduceResponse response) {
             this.partition = partition;
             this.requiredOffset = requiredOffset;
+            this.leaderEpoch = leaderEpoch;
+            this.minInSyncReplicas = minInSyncReplicas;
             this.response = response;
+        }
+
+        int check() {
+            return partition.checkEnoughReplicasReachOffset(requiredOffset, leaderEpoch, minInSyncReplicas);
         }
 
         Partition partition() {
@@ -35,7 +46,7 @@ final class DelayedProduce extends DelayedOperation {
         }
 
         boolean acknowledged() {
-            return partition.highWatermark() >= requiredOffset || partition.log().isClosed();
+            return check() != Partition.PENDING;
         }
     }
 
@@ -61,9 +72,11 @@ final class DelayedProduce extends DelayedOperation {
     protected void onComplete(final boolean expired) {
         for (int i = 0; i < pending.size(); i++) {
             final Pending p = pending.get(i);
-            if (p.partition.log().isClosed()) {
-                p.response.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code()).setBaseOffset(-1);
-            } else if (p.partition.highWatermark() < p.requiredOffset) {
+            final int code = p.check();
+            if (code != Partition.PENDING && code != Errors.NONE.code()) {
+                // the records may be in the log: the producer must not count them as acknowledged
+                p.response.setErrorCode((short) code).setBaseOffset(-1);
+            } else if (code == Partition.PENDING) {
                 p.response.setErrorCode(Errors.REQUEST_TIMED_OUT.code()).setBaseOffset(-1)
                     .setErrorMessage("The high watermark did not reach offset " + p.requiredOffset + " of "
                         + p.partition.topic() + "-" + p.partition.partition() + " within " + delayMs() + " ms");

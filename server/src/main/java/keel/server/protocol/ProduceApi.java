@@ -70,6 +70,8 @@ final class ProduceApi {
                 // zero copy: a slice of the request frame, modified in place (base offset, leader epoch)
                 final ByteBuffer batches = ((MemoryRecords) records).buffer();
                 final AppendResult result = new AppendResult();
+                // read before the append: a parked acks=all produce fails if the leadership changed since
+                final int leaderEpoch = partition.leaderEpoch();
                 final int code = partition.tryAppendAsLeader(batches, acks, topic.minInSyncReplicas(), result);
                 if (code != ErrorCode.NONE) {
                     failed = true;
@@ -82,7 +84,8 @@ final class ProduceApi {
                 partitionResponse.setBaseOffset(result.firstOffset()).setLogAppendTimeMs(result.logAppendTimeMs())
                     .setLogStartOffset(result.logStartOffset());
                 if (pending != null) {
-                    pending.add(new DelayedProduce.Pending(partition, result.lastOffset() + 1, partitionResponse));
+                    pending.add(new DelayedProduce.Pending(partition, result.lastOffset() + 1, leaderEpoch,
+                        topic.minInSyncReplicas(), partitionResponse));
                 }
             }
             response.responses().add(topicResponse);
