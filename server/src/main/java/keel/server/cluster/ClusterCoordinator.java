@@ -124,6 +124,13 @@ public final class ClusterCoordinator implements AutoCloseable {
     }
 
     /**
+     * @return the replication module's ISR store over ZooKeeper, for the replica manager.
+     */
+    public keel.replication.PartitionStateStore partitionStateStore() {
+        return new ZkPartitionStateStore(zk, view);
+    }
+
+    /**
      * @return topic changes through ZooKeeper.
      */
     public ZkTopicAdmin topicAdmin() {

@@ -250,8 +250,6 @@ public final class KeelController implements AutoCloseable {
     // 3. A full pass: every topic, every partition, brought to what the live brokers allow.
     private void reconcile() {
         try {
-            final Set<Integer> live = intChildren(ZkPaths.BROKER_IDS);
-            final Set<Integer> shuttingDown = intChildren(ZkPaths.CONTROLLED_SHUTDOWN);
             for (final String topic : children(ZkPaths.DELETE_TOPICS)) {
                 if (!active) {
                     return;
@@ -263,7 +261,12 @@ public final class KeelController implements AutoCloseable {
                 }
                 LOG.info("Controller {} deleted topic {}", brokerId, topic);
             }
-            for (final String topic : children(ZkPaths.TOPICS)) {
+            final Collection<String> topics = children(ZkPaths.TOPICS);
+            // The live brokers are read after the topics: a broker that registered before a topic was created is
+            // then seen as live when the topic's partitions get their first ISR (ZooKeeper orders one client's reads).
+            final Set<Integer> live = intChildren(ZkPaths.BROKER_IDS);
+            final Set<Integer> shuttingDown = intChildren(ZkPaths.CONTROLLED_SHUTDOWN);
+            for (final String topic : topics) {
                 if (!active) {
                     return;
                 }
