@@ -13,10 +13,12 @@ import java.util.stream.Collectors;
 
 import keel.log.testing.Await;
 import keel.server.TestBroker;
+import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,6 +83,40 @@ class ClusterCoordinatorTest {
             try (Admin viaSecond = Admin.create(Map.of("bootstrap.servers", second.bootstrap()))) {
                 assertEquals(admin.describeCluster().clusterId().get(), viaSecond.describeCluster().clusterId().get());
             }
+        }
+    }
+
+    @Test
+    void shouldGiveClientsLeaderReplicasAndIsrFromZookeeperWhenAnotherBrokerLeads() throws Exception {
+        first = broker(1);
+        second = broker(2);
+        try (CuratorFramework zk = ZkTesting.client(zookeeper);
+             Admin admin = Admin.create(Map.of("bootstrap.servers", first.bootstrap()))) {
+            Await.await(() -> {
+                try {
+                    return zk.getChildren().forPath(ZkPaths.BROKER_IDS).size() == 2;
+                } catch (final Exception ex) {
+                    return false;
+                }
+            }, 20_000, () -> "two registrations");
+            // round robin from broker index 1: partition 0 is led by broker 2
+            assertEquals(List.of(List.of(2, 1)), new ZkTopicAdmin(zk).createTopic("t", 1, 2, 1).partitions());
+            // the local logs (until CreateTopics goes through ZooKeeper)
+            first.server().topics().createTopic("t", 1, 1, Map.of(), false);
+            second.server().topics().createTopic("t", 1, 1, Map.of(), false);
+
+            Await.await(() -> {
+                try {
+                    final TopicPartitionInfo p0 = admin.describeTopics(List.of("t")).allTopicNames().get().get("t")
+                        .partitions().get(0);
+                    return p0.leader() != null && p0.leader().id() == 2 && p0.isr().size() == 2;
+                } catch (final Exception ex) {
+                    return false;
+                }
+            }, 20_000, () -> "broker 1 reports broker 2 as leader of t-0");
+            final TopicPartitionInfo p0 = admin.describeTopics(List.of("t")).allTopicNames().get().get("t")
+                .partitions().get(0);
+            assertEquals(List.of(2, 1), p0.replicas().stream().map(Node::id).collect(Collectors.toList()));
         }
     }
 

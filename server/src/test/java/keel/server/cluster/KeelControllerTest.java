@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 import keel.log.testing.Await;
@@ -245,5 +246,46 @@ class KeelControllerTest {
         final LeaderAndIsr back = awaitState("t", 0, s -> s.leader() == 1);
         assertEquals(List.of(1), back.isr());
         assertEquals(before.leaderEpoch() + 2, back.leaderEpoch());
+    }
+
+    private LeaderAndIsr decide(final LeaderAndIsr current, final List<Integer> replicas, final Set<Integer> live,
+                                final Set<Integer> shuttingDown) {
+        // the election rules are pure: a controller that never starts does not touch ZooKeeper
+        final KeelController controller = new KeelController(admin, 9, false, keel.log.Time.SYSTEM);
+        try {
+            return controller.decide(current, replicas, live, shuttingDown);
+        } finally {
+            controller.close();
+        }
+    }
+
+    @Test
+    void shouldKeepStoppingLeaderWhenNoOtherIsrMemberLives() {
+        assertNull(decide(new LeaderAndIsr(1, 3, List.of(1), 1, 5), List.of(1, 2), Set.of(1, 2), Set.of(1)));
+    }
+
+    @Test
+    void shouldRemoveStoppingFollowerFromIsrWithNewLeaderEpoch() {
+        final LeaderAndIsr next = decide(new LeaderAndIsr(1, 3, List.of(1, 2), 1, 5), List.of(1, 2), Set.of(1, 2),
+            Set.of(2));
+
+        assertEquals(1, next.leader());
+        assertEquals(List.of(1), next.isr());
+        assertEquals(4, next.leaderEpoch());
+        assertEquals(5, next.partitionEpoch());
+    }
+
+    @Test
+    void shouldElectFirstLiveIsrMemberInAssignmentOrderWhenLeaderDies() {
+        final LeaderAndIsr next = decide(new LeaderAndIsr(1, 0, List.of(1, 2, 3), 1, 0), List.of(1, 3, 2),
+            Set.of(2, 3), Set.of());
+
+        assertEquals(3, next.leader());
+        assertEquals(List.of(2, 3), next.isr());
+    }
+
+    @Test
+    void shouldNotChangeHealthyPartition() {
+        assertNull(decide(new LeaderAndIsr(2, 7, List.of(2, 1), 1, 9), List.of(1, 2), Set.of(1, 2), Set.of()));
     }
 }
