@@ -114,7 +114,11 @@ public final class ZkClusterView implements ClusterView, AutoCloseable {
 
     private void onState(final String topic, final int partition, final LeaderAndIsr state) {
         final List<Integer> replicas;
+        final TopicAssignment loaded = assignmentOf(topic);
         synchronized (this) {
+            if (loaded != null) {
+                topics.putIfAbsent(topic, loaded);
+            }
             final String key = topic + "-" + partition;
             final LeaderAndIsr last = states.get(key);
             if (last != null && (state.controllerEpoch() < last.controllerEpoch()
@@ -130,6 +134,25 @@ public final class ZkClusterView implements ClusterView, AutoCloseable {
             notifyAll();
         }
         listener.onLeaderAndIsr(topic, partition, replicas, state);
+    }
+
+    /**
+     * The cache delivers znodes in no particular order across paths: a state may arrive before its topic's
+     * assignment. Read the assignment then (on the cache's thread), so that replicas are never guessed.
+     */
+    private TopicAssignment assignmentOf(final String topic) {
+        synchronized (this) {
+            final TopicAssignment known = topics.get(topic);
+            if (known != null) {
+                return known;
+            }
+        }
+        try {
+            return TopicAssignment.fromJson(zk.getData().forPath(ZkPaths.topic(topic)));
+        } catch (final Exception ex) {
+            LOG.warn("Cannot read the assignment of topic {}: {}", topic, ex.toString());
+            return null;
+        }
     }
 
     private void onDeleted(final ChildData node) {
@@ -170,9 +193,11 @@ public final class ZkClusterView implements ClusterView, AutoCloseable {
             return null;
         }
         final TopicAssignment assignment = topics.get(topic);
-        final List<Integer> replicas = assignment != null && partition < assignment.partitions().size()
-            ? assignment.partitions().get(partition) : state.isr();
-        return new PartitionLeadership(state.leader(), state.leaderEpoch(), replicas, state.isr());
+        if (assignment == null || partition >= assignment.partitions().size()) {
+            return null;
+        }
+        return new PartitionLeadership(state.leader(), state.leaderEpoch(), assignment.partitions().get(partition),
+            state.isr());
     }
 
     /**
