@@ -56,6 +56,13 @@ public final class KeelConfig {
     public static final String DELETE_TOPIC_ENABLE = "delete.topic.enable";
     public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
     public static final String NUM_IO_THREADS = "num.io.threads";
+    public static final String ZOOKEEPER_CONNECT = "zookeeper.connect";
+    public static final String ZOOKEEPER_SESSION_TIMEOUT_MS = "zookeeper.session.timeout.ms";
+    public static final String ZOOKEEPER_CONNECTION_TIMEOUT_MS = "zookeeper.connection.timeout.ms";
+    public static final String BROKER_RACK = "broker.rack";
+    public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
+    public static final String CONTROLLED_SHUTDOWN_ENABLE = "controlled.shutdown.enable";
+    public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
 
     private static final Set<String> KNOWN = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
         BROKER_ID, NODE_ID, LISTENERS, ADVERTISED_LISTENERS, LOG_DIRS, LOG_DIR, LOG_SEGMENT_BYTES, LOG_ROLL_MS,
@@ -64,7 +71,9 @@ public final class KeelConfig {
         LOG_FLUSH_SCHEDULER_INTERVAL_MS, LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, LOG_INDEX_INTERVAL_BYTES,
         LOG_INDEX_SIZE_MAX_BYTES, LOG_MESSAGE_TIMESTAMP_TYPE, LOG_CLEANUP_POLICY, LOG_DIR_MIN_FREE_BYTES,
         NUM_PARTITIONS, DEFAULT_REPLICATION_FACTOR, MIN_INSYNC_REPLICAS, AUTO_CREATE_TOPICS_ENABLE,
-        DELETE_TOPIC_ENABLE, MESSAGE_MAX_BYTES, NUM_IO_THREADS)));
+        DELETE_TOPIC_ENABLE, MESSAGE_MAX_BYTES, NUM_IO_THREADS, ZOOKEEPER_CONNECT, ZOOKEEPER_SESSION_TIMEOUT_MS,
+        ZOOKEEPER_CONNECTION_TIMEOUT_MS, BROKER_RACK, UNCLEAN_LEADER_ELECTION_ENABLE, CONTROLLED_SHUTDOWN_ENABLE,
+        REPLICA_LAG_TIME_MAX_MS)));
 
     private final Map<String, String> props;
     private final int brokerId;
@@ -86,6 +95,13 @@ public final class KeelConfig {
     private final int numIoThreads;
     private final NetworkConfig networkConfig;
     private final GroupConfig groupConfig;
+    private final String zookeeperConnect;
+    private final int zookeeperSessionTimeoutMs;
+    private final int zookeeperConnectionTimeoutMs;
+    private final String brokerRack;
+    private final boolean uncleanLeaderElection;
+    private final boolean controlledShutdown;
+    private final long replicaLagTimeMaxMs;
 
     private KeelConfig(final Map<String, String> raw) {
         this.props = Collections.unmodifiableMap(new LinkedHashMap<>(raw));
@@ -159,7 +175,19 @@ public final class KeelConfig {
         checkpointIntervalMs = longValue(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, 60_000L, 1, Integer.MAX_VALUE);
         minFreeBytes = longValue(LOG_DIR_MIN_FREE_BYTES, 0, 0, Long.MAX_VALUE);
         numPartitions = (int) longValue(NUM_PARTITIONS, 1, 1, 1_000_000);
-        defaultReplicationFactor = (int) longValue(DEFAULT_REPLICATION_FACTOR, 1, 1, 1);
+        final String connect = props.get(ZOOKEEPER_CONNECT);
+        zookeeperConnect = connect == null || connect.isBlank() ? null : connect.trim();
+        zookeeperSessionTimeoutMs = (int) longValue(ZOOKEEPER_SESSION_TIMEOUT_MS, 18_000, 1_000, Integer.MAX_VALUE);
+        zookeeperConnectionTimeoutMs = (int) longValue(ZOOKEEPER_CONNECTION_TIMEOUT_MS, zookeeperSessionTimeoutMs,
+            1, Integer.MAX_VALUE);
+        final String rack = props.get(BROKER_RACK);
+        brokerRack = rack == null || rack.isBlank() ? null : rack.trim();
+        uncleanLeaderElection = booleanValue(UNCLEAN_LEADER_ELECTION_ENABLE, false);
+        controlledShutdown = booleanValue(CONTROLLED_SHUTDOWN_ENABLE, true);
+        replicaLagTimeMaxMs = longValue(REPLICA_LAG_TIME_MAX_MS, 30_000, 1, Long.MAX_VALUE);
+        // a single node has one replica of everything; a cluster (zookeeper.connect) may have more
+        defaultReplicationFactor = (int) longValue(DEFAULT_REPLICATION_FACTOR, 1, 1,
+            zookeeperConnect == null ? 1 : Short.MAX_VALUE);
         minInSyncReplicas = (int) longValue(MIN_INSYNC_REPLICAS, 1, 1, Short.MAX_VALUE);
         autoCreateTopics = booleanValue(AUTO_CREATE_TOPICS_ENABLE, true);
         deleteTopicEnable = booleanValue(DELETE_TOPIC_ENABLE, true);
@@ -323,6 +351,43 @@ public final class KeelConfig {
      */
     public GroupConfig groupConfig() {
         return groupConfig;
+    }
+
+    /**
+     * @return zookeeper.connect, or {@code null} in single-node mode (no ZooKeeper at all).
+     */
+    public String zookeeperConnect() {
+        return zookeeperConnect;
+    }
+
+    public int zookeeperSessionTimeoutMs() {
+        return zookeeperSessionTimeoutMs;
+    }
+
+    /**
+     * @return zookeeper.connection.timeout.ms (default: the session timeout, as Kafka's).
+     */
+    public int zookeeperConnectionTimeoutMs() {
+        return zookeeperConnectionTimeoutMs;
+    }
+
+    /**
+     * @return broker.rack, or {@code null}.
+     */
+    public String brokerRack() {
+        return brokerRack;
+    }
+
+    public boolean uncleanLeaderElection() {
+        return uncleanLeaderElection;
+    }
+
+    public boolean controlledShutdown() {
+        return controlledShutdown;
+    }
+
+    public long replicaLagTimeMaxMs() {
+        return replicaLagTimeMaxMs;
     }
 
     public NetworkConfig networkConfig() {

@@ -20,6 +20,10 @@ import keel.log.Time;
 import keel.replication.DelayedOperationPurgatory;
 import keel.server.group.GroupCoordinator;
 import keel.server.group.ScheduledTimer;
+import keel.server.cluster.ClusterCoordinator;
+import keel.server.cluster.LeaderAndIsr;
+import keel.server.cluster.PartitionLeadershipListener;
+import keel.server.metadata.ClusterView;
 import keel.server.metadata.MetaProperties;
 import keel.server.metadata.ProducerIdManager;
 import keel.server.metadata.TopicManager;
@@ -40,6 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class KeelServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KeelServer.class);
+    /** How long a controlled shutdown waits for the controller to move this broker's leaderships. */
+    private static final long CONTROLLED_SHUTDOWN_TIMEOUT_MS = 30_000;
 
     private final KeelConfig config;
     private final LogManager logs;
@@ -50,12 +56,14 @@ public final class KeelServer implements AutoCloseable {
     private final SocketServer socketServer;
     private final String clusterId;
     private final Groups groups;
+    private final ClusterCoordinator cluster;
     private boolean closed;
 
     private KeelServer(final KeelConfig config, final LogManager logs, final TopicManager topics,
                        final DelayedOperationPurgatory producePurgatory,
                        final DelayedOperationPurgatory fetchPurgatory, final ExecutorService blockingExecutor,
-                       final SocketServer socketServer, final String clusterId, final Groups groups) {
+                       final SocketServer socketServer, final String clusterId, final Groups groups,
+                       final ClusterCoordinator cluster) {
         this.config = config;
         this.logs = logs;
         this.topics = topics;
@@ -65,6 +73,7 @@ public final class KeelServer implements AutoCloseable {
         this.socketServer = socketServer;
         this.clusterId = clusterId;
         this.groups = groups;
+        this.cluster = cluster;
     }
 
     /** The group coordinator, its timer thread and the offsets topic's loader, closed in that order. */
@@ -89,7 +98,7 @@ public final class KeelServer implements AutoCloseable {
         }
         final Path dataDir = config.logDir();
         Files.createDirectories(dataDir);
-        final String clusterId = MetaProperties.readOrCreate(dataDir, config.brokerId());
+        final String localClusterId = MetaProperties.readOrCreate(dataDir, config.brokerId());
         final LogConfig defaults = config.defaultLogConfig();
         final Map<String, LogConfig> topicConfigs = TopicManager.readLogConfigs(dataDir, defaults);
         final LogManagerOptions options = LogManagerOptions.defaults()
@@ -103,6 +112,8 @@ public final class KeelServer implements AutoCloseable {
         final DelayedOperationPurgatory fetchPurgatory = new DelayedOperationPurgatory("fetch");
         ExecutorService blocking = null;
         Groups groups = null;
+        ClusterCoordinator cluster = null;
+        String clusterId = localClusterId;
         try {
             final TopicManager topics = TopicManager.load(logs, defaults, config.brokerId(), config.numPartitions(),
                 config.defaultReplicationFactor(), config.minInSyncReplicas(), partition -> {
@@ -120,20 +131,42 @@ public final class KeelServer implements AutoCloseable {
             // loads run on the offsets topic's loader thread; requests meanwhile answer COORDINATOR_LOAD_IN_PROGRESS
             groups.offsetsTopic().startup();
             coordinator.start();
+            final ClusterView view;
+            if (config.zookeeperConnect() == null) {
+                view = ClusterView.singleNode(() -> new ClusterView.Node(config.brokerId(), config.advertisedHost(),
+                    advertisedPort != 0 ? advertisedPort : boundPort.get(), config.brokerRack()), topics);
+            } else {
+                cluster = ClusterCoordinator.connect(config.zookeeperConnect(), config.zookeeperSessionTimeoutMs(),
+                    config.zookeeperConnectionTimeoutMs(), config.brokerId(), config.uncleanLeaderElection(),
+                    new LeadershipLog(config.brokerId()), Time.SYSTEM);
+                view = cluster.view();
+                clusterId = cluster.clusterId(localClusterId);
+                if (!clusterId.equals(localClusterId)) {
+                    LOG.info("Broker {} joins cluster {} (its data directory was created with id {})",
+                        config.brokerId(), clusterId, localClusterId);
+                }
+            }
             final BrokerServices services = new BrokerServices(topics, producerIds, producePurgatory, fetchPurgatory,
                 blocking, clusterId, config.advertisedHost(),
                 () -> advertisedPort != 0 ? advertisedPort : boundPort.get(), config.autoCreateTopics(),
-                config.deleteTopicEnable(), brokerConfigs, coordinator, groups.offsetsTopic());
+                config.deleteTopicEnable(), brokerConfigs, coordinator, groups.offsetsTopic(), view);
             final SocketServer socketServer = SocketServer.open(config.networkConfig(),
                 new KafkaRequestHandler(services));
             boundPort.set(socketServer.boundPort());
+            if (cluster != null) {
+                cluster.join(config.advertisedHost(), advertisedPort != 0 ? advertisedPort : boundPort.get(),
+                    config.brokerRack());
+            }
             LOG.info("Keel broker {} started: cluster {}, {} topics in {}, listening on port {}", config.brokerId(),
                 clusterId, topics.topics().size(), dataDir.toAbsolutePath().normalize(), socketServer.boundPort());
             return new KeelServer(config, logs, topics, producePurgatory, fetchPurgatory, blocking, socketServer,
-                clusterId, groups);
+                clusterId, groups, cluster);
         } catch (final IOException | RuntimeException ex) {
             if (groups != null) {
                 groups.close();
+            }
+            if (cluster != null) {
+                cluster.close();
             }
             producePurgatory.close();
             fetchPurgatory.close();
@@ -155,6 +188,29 @@ public final class KeelServer implements AutoCloseable {
             });
         executor.allowCoreThreadTimeOut(true);
         return executor;
+    }
+
+    /**
+     * Until the replication module is wired in, a broker in a cluster only logs the leadership changes it learns.
+     */
+    private static final class LeadershipLog implements PartitionLeadershipListener {
+        private final int brokerId;
+
+        LeadershipLog(final int brokerId) {
+            this.brokerId = brokerId;
+        }
+
+        @Override
+        public void onLeaderAndIsr(final String topic, final int partition, final java.util.List<Integer> replicas,
+                                   final LeaderAndIsr state) {
+            LOG.info("Broker {}: {}-{} leader={} leader_epoch={} isr={}", brokerId, topic, partition, state.leader(),
+                state.leaderEpoch(), state.isr());
+        }
+
+        @Override
+        public void onPartitionDeleted(final String topic, final int partition) {
+            LOG.info("Broker {}: {}-{} deleted", brokerId, topic, partition);
+        }
     }
 
     /**
@@ -220,6 +276,10 @@ public final class KeelServer implements AutoCloseable {
         }
         closed = true;
         LOG.info("Keel broker {} shutting down", config.brokerId());
+        // 0. in a cluster, first let the controller move this broker's leaderships away (controlled shutdown)
+        if (cluster != null && config.controlledShutdown()) {
+            cluster.controlledShutdown(CONTROLLED_SHUTDOWN_TIMEOUT_MS);
+        }
         // 1. answer parked requests while connections are still open (parked joins and syncs: NOT_COORDINATOR)
         groups.close();
         producePurgatory.close();
@@ -238,6 +298,10 @@ public final class KeelServer implements AutoCloseable {
         socketServer.close();
         // 4. flush, trim, checkpoints and the clean-shutdown marker
         logs.close();
+        // 5. leave the cluster: the registration goes, and another broker becomes controller if this one was
+        if (cluster != null) {
+            cluster.close();
+        }
         LOG.info("Keel broker {} shut down cleanly", config.brokerId());
     }
 

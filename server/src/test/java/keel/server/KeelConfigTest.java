@@ -41,10 +41,43 @@ class KeelConfigTest {
 
     @Test
     void shouldReportUnknownKeysWhenGiven() {
-        final KeelConfig config = KeelConfig.fromMap(Map.of("zookeeper.connect", "localhost:2181",
+        final KeelConfig config = KeelConfig.fromMap(Map.of("log.cleaner.threads", "2",
             "socket.request.max.bytes", "1000", "log.retention.hours", "1"));
 
-        assertEquals(Set.of("zookeeper.connect"), config.unknownKeys());
+        assertEquals(Set.of("log.cleaner.threads"), config.unknownKeys());
+    }
+
+    @Test
+    void shouldRunSingleNodeWithoutZookeeperWhenConnectIsNotSet() {
+        final KeelConfig config = KeelConfig.fromMap(Map.of());
+
+        assertEquals(null, config.zookeeperConnect());
+        assertEquals(18_000, config.zookeeperSessionTimeoutMs());
+        assertEquals(18_000, config.zookeeperConnectionTimeoutMs());
+        assertEquals(false, config.uncleanLeaderElection());
+        assertEquals(true, config.controlledShutdown());
+    }
+
+    @Test
+    void shouldRefuseReplicationFactorAboveOneWhenSingleNode() {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> KeelConfig.fromMap(Map.of("default.replication.factor", "3")));
+
+        assertEquals("Invalid value 3 for configuration default.replication.factor: allowed [1, 1]", ex.getMessage());
+    }
+
+    @Test
+    void shouldAcceptClusterKeysWhenZookeeperConnectIsSet() {
+        final KeelConfig config = KeelConfig.fromMap(Map.of("zookeeper.connect", "127.0.0.1:2181",
+            "default.replication.factor", "3", "broker.rack", "r1", "unclean.leader.election.enable", "true",
+            "zookeeper.session.timeout.ms", "6000"));
+
+        assertEquals("127.0.0.1:2181", config.zookeeperConnect());
+        assertEquals(3, config.defaultReplicationFactor());
+        assertEquals("r1", config.brokerRack());
+        assertEquals(true, config.uncleanLeaderElection());
+        assertEquals(6_000, config.zookeeperConnectionTimeoutMs());
+        assertEquals(Set.of(), config.unknownKeys());
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.function.IntSupplier;
 
 import keel.replication.DelayedOperationPurgatory;
 import keel.server.group.GroupCoordinator;
+import keel.server.metadata.ClusterView;
 import keel.server.metadata.ProducerIdManager;
 import keel.server.metadata.TopicManager;
 
@@ -28,6 +29,7 @@ public final class BrokerServices {
     private final Map<String, String> brokerConfigs;
     private final GroupCoordinator groupCoordinator;
     private final OffsetsTopic offsetsTopic;
+    private final ClusterView cluster;
 
     /**
      * @param topics           topics and partitions.
@@ -43,6 +45,8 @@ public final class BrokerServices {
      * @param brokerConfigs    the broker's configuration, for DescribeConfigs of the broker resource.
      * @param groupCoordinator the consumer group coordinator.
      * @param offsetsTopic     the internal offsets topic and the load state of its partitions.
+     * @param cluster          brokers, controller and partition leadership for Metadata ({@link
+     *                         ClusterView#singleNode} without ZooKeeper).
      */
     public BrokerServices(final TopicManager topics, final ProducerIdManager producerIds,
                           final DelayedOperationPurgatory producePurgatory,
@@ -50,7 +54,7 @@ public final class BrokerServices {
                           final String clusterId, final String advertisedHost, final IntSupplier advertisedPort,
                           final boolean autoCreateTopics, final boolean deleteTopicEnable,
                           final Map<String, String> brokerConfigs, final GroupCoordinator groupCoordinator,
-                          final OffsetsTopic offsetsTopic) {
+                          final OffsetsTopic offsetsTopic, final ClusterView cluster) {
         this.topics = topics;
         this.producerIds = producerIds;
         this.producePurgatory = producePurgatory;
@@ -62,6 +66,7 @@ public final class BrokerServices {
         this.autoCreateTopics = autoCreateTopics;
         this.deleteTopicEnable = deleteTopicEnable;
         this.brokerConfigs = brokerConfigs;
+        this.cluster = cluster;
         this.groupCoordinator = groupCoordinator;
         this.offsetsTopic = offsetsTopic;
     }
@@ -116,6 +121,10 @@ public final class BrokerServices {
 
     Map<String, String> brokerConfigs() {
         return brokerConfigs;
+    }
+
+    ClusterView cluster() {
+        return cluster;
     }
 
     int brokerId() {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import keel.server.metadata.ClusterView;
 import keel.server.metadata.TopicException;
 import keel.server.metadata.TopicManager;
 import org.apache.kafka.common.Uuid;
@@ -20,9 +21,10 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * Metadata (this broker leads every partition, with itself as the only replica and in-sync replica; topic ids;
- * auto-creation when {@code auto.create.topics.enable} and the client allow it) and DescribeCluster. Runs on the
- * blocking executor (auto-creation writes files). Thread-safe.
+ * Metadata (brokers, controller and each partition's leader, replicas and ISR from the {@link ClusterView}: in
+ * single-node mode this broker leads everything; topic ids; auto-creation when {@code auto.create.topics.enable} and
+ * the client allow it) and DescribeCluster. A partition the view does not know (yet) is answered with
+ * LEADER_NOT_AVAILABLE, which clients retry. Runs on the blocking executor (auto-creation writes files). Thread-safe.
  */
 final class MetadataApi {
     /** Metadata v10 and later carry topic ids. */
@@ -39,10 +41,13 @@ final class MetadataApi {
     void metadata(final RequestContext context, final ApiMessage body) {
         final MetadataRequestData request = (MetadataRequestData) body;
         final short version = context.version();
+        final ClusterView cluster = services.cluster();
         final MetadataResponseData response = new MetadataResponseData()
-            .setClusterId(services.clusterId()).setControllerId(services.brokerId());
-        response.brokers().add(new MetadataResponseBroker().setNodeId(services.brokerId())
-            .setHost(services.advertisedHost()).setPort(services.advertisedPort()));
+            .setClusterId(services.clusterId()).setControllerId(cluster.controllerId());
+        for (final ClusterView.Node node : cluster.brokers()) {
+            response.brokers().add(new MetadataResponseBroker().setNodeId(node.id()).setHost(node.host())
+                .setPort(node.port()).setRack(node.rack()));
+        }
         final boolean all = request.topics() == null || version == 0 && request.topics().isEmpty();
         if (all) {
             for (final TopicManager.Topic topic : services.topics().topics()) {
@@ -93,12 +98,19 @@ final class MetadataApi {
         if (version >= FIRST_TOPIC_ID_VERSION) {
             response.setTopicId(Ids.toKafka(topic.id()));
         }
-        final List<Integer> replicas = List.of(services.brokerId());
         final List<MetadataResponsePartition> partitions = new ArrayList<>(topic.partitionCount());
         for (int p = 0; p < topic.partitionCount(); p++) {
-            partitions.add(new MetadataResponsePartition().setPartitionIndex(p).setLeaderId(services.brokerId())
-                .setLeaderEpoch(topic.partition(p).leaderEpoch()).setReplicaNodes(replicas).setIsrNodes(replicas)
-                .setOfflineReplicas(List.of()));
+            final ClusterView.PartitionLeadership leadership = services.cluster().partition(topic.name(), p);
+            if (leadership == null) {
+                partitions.add(new MetadataResponsePartition().setPartitionIndex(p).setLeaderId(-1)
+                    .setErrorCode(Errors.LEADER_NOT_AVAILABLE.code()).setReplicaNodes(List.of())
+                    .setIsrNodes(List.of()).setOfflineReplicas(List.of()));
+                continue;
+            }
+            partitions.add(new MetadataResponsePartition().setPartitionIndex(p).setLeaderId(leadership.leader())
+                .setErrorCode(leadership.leader() < 0 ? Errors.LEADER_NOT_AVAILABLE.code() : Errors.NONE.code())
+                .setLeaderEpoch(leadership.leaderEpoch()).setReplicaNodes(leadership.replicas())
+                .setIsrNodes(leadership.isr()).setOfflineReplicas(List.of()));
         }
         return response.setPartitions(partitions);
     }
@@ -106,13 +118,15 @@ final class MetadataApi {
     void describeCluster(final RequestContext context, final ApiMessage body) {
         final DescribeClusterRequestData request = (DescribeClusterRequestData) body;
         final DescribeClusterResponseData response = new DescribeClusterResponseData()
-            .setClusterId(services.clusterId()).setControllerId(services.brokerId())
+            .setClusterId(services.clusterId()).setControllerId(services.cluster().controllerId())
             .setClusterAuthorizedOperations(NO_AUTHORIZED_OPERATIONS);
         if (context.version() >= 1) {
             response.setEndpointType(request.endpointType());
         }
-        response.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker()
-            .setBrokerId(services.brokerId()).setHost(services.advertisedHost()).setPort(services.advertisedPort()));
+        for (final ClusterView.Node node : services.cluster().brokers()) {
+            response.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker().setBrokerId(node.id())
+                .setHost(node.host()).setPort(node.port()).setRack(node.rack()));
+        }
         context.respond(response);
     }
 }
