@@ -448,6 +448,38 @@ public final class Segment {
     }
 
     /**
+     * @return true while this is the log's active (writable) segment.
+     */
+    public boolean isActive() {
+        return writable;
+    }
+
+    /**
+     * Asks the kernel whether a region is in the page cache ({@code mincore} through
+     * {@link MappedByteBuffer#isLoaded()}): one system call, no I/O. The caller holds a reservation.
+     *
+     * @param position where the region starts, below {@link #size()}.
+     * @param length   its length in bytes.
+     * @return true when every page of the region is resident (so a sendfile of it does not wait for the disk).
+     * @throws IOException if the file cannot be mapped.
+     */
+    public boolean isResident(final long position, final int length) throws IOException {
+        return mapForRead().slice((int) position, length).isLoaded();
+    }
+
+    /**
+     * Faults a region into the page cache by reading one byte of each of its pages through the mapping; blocks
+     * while the disk reads. For a thread that may block, never a network thread. The caller holds a reservation.
+     *
+     * @param position where the region starts, below {@link #size()}.
+     * @param length   its length in bytes.
+     * @throws IOException if the file cannot be mapped.
+     */
+    public void load(final long position, final int length) throws IOException {
+        mapForRead().slice((int) position, length).load();
+    }
+
+    /**
      * Finds where the first batch that holds {@code offset} or a later one starts.
      *
      * @param offset  the offset to look for.
