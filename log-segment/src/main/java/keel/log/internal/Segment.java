@@ -1,8 +1,8 @@
 package keel.log.internal;
 
 import keel.index.FileAllocator;
-import keel.index.SegmentFileNames;
 import keel.index.MappedFiles;
+import keel.index.SegmentFileNames;
 import keel.index.OffsetIndex;
 import keel.index.OffsetPosition;
 import keel.index.TimeIndex;
@@ -134,6 +134,8 @@ public final class Segment {
                 StandardOpenOption.WRITE);
             allocator.allocate(logFile, channel, segmentBytes);
             map = channel.map(FileChannel.MapMode.READ_WRITE, 0, segmentBytes);
+            // no readahead on the writer's and pre-toucher's first-touch faults: see MappedFiles.adviseRandom
+            MappedFiles.adviseRandom(map);
             final Path indexFile = file(dir, baseOffset, SegmentFileNames.INDEX_SUFFIX);
             final Path timeIndexFile = file(dir, baseOffset, SegmentFileNames.TIME_INDEX_SUFFIX);
             Files.deleteIfExists(indexFile);
@@ -633,6 +635,7 @@ public final class Segment {
         final int newCapacity = Math.max(segmentBytes, size);
         allocator.allocate(logFile, channel, newCapacity);
         map = channel.map(FileChannel.MapMode.READ_WRITE, 0, newCapacity);
+        MappedFiles.adviseRandom(map);
         capacity = newCapacity;
         offsetIndex.makeWritable(indexBytes);
         timeIndex.makeWritable(indexBytes);
