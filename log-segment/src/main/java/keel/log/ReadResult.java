@@ -100,6 +100,39 @@ public final class ReadResult implements AutoCloseable {
     }
 
     /**
+     * Decides cheaply whether sending the region may wait for the disk (KAFKA-7504). The active segment is taken
+     * as resident without a system call: its pages were written through the writer's mapping, and a consumer that
+     * keeps up reads there. An older segment is asked with one {@code mincore}.
+     *
+     * @return true when some page of the region may not be in the page cache; false when empty.
+     */
+    public boolean mayBeCold() {
+        final Segment s = segment;
+        if (s == null || sizeInBytes == 0 || s.isActive()) {
+            return false;
+        }
+        try {
+            return !s.isResident(position, sizeInBytes);
+        } catch (final IOException ex) {
+            // cannot tell: the blocking path pre-faults it and reports a real failure when sending
+            return true;
+        }
+    }
+
+    /**
+     * Reads the region's pages into the page cache, so that a later {@code transferTo} of it does not wait for the
+     * disk. Blocks while the disk reads: call it only off the network threads.
+     *
+     * @throws IOException if the file cannot be mapped.
+     */
+    public void prefault() throws IOException {
+        final Segment s = segment;
+        if (s != null && sizeInBytes > 0) {
+            s.load(position, sizeInBytes);
+        }
+    }
+
+    /**
      * Releases the segment reservation; idempotent.
      */
     public void release() {

@@ -116,6 +116,30 @@ class LogTest {
     }
 
     @Test
+    void shouldTakeActiveSegmentAsWarmWhenDecidingColdness() throws IOException {
+        try (Log log = open(); ReadResult read = new ReadResult()) {
+            log.tryAppendAsLeader(batch(T0, "a"), 0, result);
+            assertEquals(ErrorCode.NONE, log.read(0, 1 << 20, Long.MAX_VALUE, true, read));
+
+            assertFalse(read.mayBeCold());
+        }
+    }
+
+    @Test
+    void shouldAskPageCacheAndFindRegionResidentWhenRolledSegmentWasJustWrittenAndPrefaulted() throws IOException {
+        try (Log log = open(LogConfig.defaults().with(LogConfig.SEGMENT_BYTES_CONFIG, 1024));
+             ReadResult read = new ReadResult()) {
+            for (int i = 0; i < 10; i++) {
+                log.tryAppendAsLeader(TestBatches.sized(200, T0), 0, result);
+            }
+            assertEquals(ErrorCode.NONE, log.read(0, 1 << 20, Long.MAX_VALUE, true, read));
+            read.prefault();
+
+            assertFalse(read.mayBeCold());
+        }
+    }
+
+    @Test
     void shouldRollWhenSegmentIsFull() throws IOException {
         try (Log log = open(LogConfig.defaults().with(LogConfig.SEGMENT_BYTES_CONFIG, 1024))) {
             for (int i = 0; i < 20; i++) {

@@ -1,8 +1,8 @@
 package keel.log.internal;
 
 import keel.index.FileAllocator;
-import keel.index.SegmentFileNames;
 import keel.index.MappedFiles;
+import keel.index.SegmentFileNames;
 import keel.index.OffsetIndex;
 import keel.index.OffsetPosition;
 import keel.index.TimeIndex;
@@ -140,6 +140,8 @@ public final class Segment {
                 StandardOpenOption.WRITE);
             allocator.allocate(logFile, channel, segmentBytes);
             map = channel.map(FileChannel.MapMode.READ_WRITE, 0, segmentBytes);
+            // no readahead on the writer's and pre-toucher's first-touch faults: see MappedFiles.adviseRandom
+            MappedFiles.adviseRandom(map);
             final Path indexFile = file(dir, baseOffset, SegmentFileNames.INDEX_SUFFIX);
             final Path timeIndexFile = file(dir, baseOffset, SegmentFileNames.TIME_INDEX_SUFFIX);
             Files.deleteIfExists(indexFile);
@@ -467,6 +469,38 @@ public final class Segment {
     }
 
     /**
+     * @return true while this is the log's active (writable) segment.
+     */
+    public boolean isActive() {
+        return writable;
+    }
+
+    /**
+     * Asks the kernel whether a region is in the page cache ({@code mincore} through
+     * {@link MappedByteBuffer#isLoaded()}): one system call, no I/O. The caller holds a reservation.
+     *
+     * @param position where the region starts, below {@link #size()}.
+     * @param length   its length in bytes.
+     * @return true when every page of the region is resident (so a sendfile of it does not wait for the disk).
+     * @throws IOException if the file cannot be mapped.
+     */
+    public boolean isResident(final long position, final int length) throws IOException {
+        return mapForRead().slice((int) position, length).isLoaded();
+    }
+
+    /**
+     * Faults a region into the page cache by reading one byte of each of its pages through the mapping; blocks
+     * while the disk reads. For a thread that may block, never a network thread. The caller holds a reservation.
+     *
+     * @param position where the region starts, below {@link #size()}.
+     * @param length   its length in bytes.
+     * @throws IOException if the file cannot be mapped.
+     */
+    public void load(final long position, final int length) throws IOException {
+        mapForRead().slice((int) position, length).load();
+    }
+
+    /**
      * Finds where the first batch that holds {@code offset} or a later one starts.
      *
      * @param offset  the offset to look for.
@@ -642,6 +676,7 @@ public final class Segment {
         final int newCapacity = Math.max(segmentBytes, size);
         allocator.allocate(logFile, channel, newCapacity);
         final MappedByteBuffer writableMap = channel.map(FileChannel.MapMode.READ_WRITE, 0, newCapacity);
+        MappedFiles.adviseRandom(writableMap);
         // under the lock of mapForRead, so that a reader's first mapping cannot replace the writable one; the old
         // mapping is retired, not unmapped, since a reader may still be inside it: it goes when the last
         // reference is released (before, it stayed mapped until a GC, its blocks held if the file was deleted)

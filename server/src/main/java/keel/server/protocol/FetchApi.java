@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 import keel.replication.Partition;
 import keel.server.metadata.TopicManager;
@@ -27,10 +28,19 @@ final class FetchApi {
     private static final short FIRST_TOPIC_ID_VERSION = 13;
 
     private final BrokerServices services;
+    private final ColdReadPolicy coldReads;
+    private final Executor ioExecutor;
     private final Map<Long, Set<DelayedFetch>> parkedByConnection = new ConcurrentHashMap<>();
 
-    FetchApi(final BrokerServices services) {
+    /**
+     * @param services   what requests run against.
+     * @param coldReads  decides which fetched regions may be cold.
+     * @param ioExecutor pre-faults cold regions before their response is queued (never a network thread).
+     */
+    FetchApi(final BrokerServices services, final ColdReadPolicy coldReads, final Executor ioExecutor) {
         this.services = services;
+        this.coldReads = coldReads;
+        this.ioExecutor = ioExecutor;
     }
 
     void handle(final RequestContext context, final ApiMessage body) {
@@ -40,7 +50,7 @@ final class FetchApi {
                 .setSessionId(0));
             return;
         }
-        final FetchState state = new FetchState(context, request);
+        final FetchState state = new FetchState(context, request, coldReads, ioExecutor);
         final boolean byId = context.version() >= FIRST_TOPIC_ID_VERSION;
         // identity: one watch per partition however often the request names it
         final Set<Object> keys = Collections.newSetFromMap(new IdentityHashMap<>());

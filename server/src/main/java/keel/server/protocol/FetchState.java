@@ -2,6 +2,7 @@ package keel.server.protocol;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import keel.log.ErrorCode;
 import keel.log.ReadResult;
@@ -20,6 +21,8 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 final class FetchState {
     private final RequestContext context;
     private final FetchRequestData request;
+    private final ColdReadPolicy coldReads;
+    private final Executor ioExecutor;
     private final FetchResponseData response = new FetchResponseData().setSessionId(0);
     private final List<Entry> entries = new ArrayList<>();
     private final List<ReadResult> reads = new ArrayList<>();
@@ -40,9 +43,18 @@ final class FetchState {
         }
     }
 
-    FetchState(final RequestContext context, final FetchRequestData request) {
+    /**
+     * @param context    the request.
+     * @param request    its body.
+     * @param coldReads  decides which regions may be cold.
+     * @param ioExecutor where a response with cold regions is pre-faulted before it is queued.
+     */
+    FetchState(final RequestContext context, final FetchRequestData request, final ColdReadPolicy coldReads,
+               final Executor ioExecutor) {
         this.context = context;
         this.request = request;
+        this.coldReads = coldReads;
+        this.ioExecutor = ioExecutor;
     }
 
     FetchableTopicResponse addTopic(final FetchRequestData.FetchTopic topic, final boolean byId) {
@@ -141,7 +153,7 @@ final class FetchState {
                     .code()).setRecords(MemoryRecords.EMPTY);
             }
         }
-        context.respond(response, new ArrayList<>(reads), context.version());
+        context.respondFetch(response, new ArrayList<>(reads), coldReads, ioExecutor);
         reads.clear();
     }
 

@@ -4,6 +4,9 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 
 import keel.server.network.NetworkRequest;
@@ -20,7 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Decodes each request frame with kafka-clients' generated classes and runs it. Produce, Fetch and ApiVersions run
  * on the calling network thread (an append to a pre-touched mapping, a lock-free read, no I/O wait); everything that
- * may block (topic changes, metadata with auto-creation, fsyncs, deletions) runs on the blocking executor.
+ * may block (topic changes, metadata with auto-creation, deletions) runs on the blocking executor. Two cases of the
+ * fast APIs may block too and leave the network thread: a fetch whose data may not be in the page cache is
+ * pre-faulted on the blocking executor before its response is queued, and a produce to a topic with
+ * {@code flush.messages} (whose append may fsync) runs on one produce-sync thread.
  *
  * <p>Bad input follows Kafka: a header that cannot be parsed (unknown API key, garbage) closes the connection and
  * is logged once with the peer; ApiVersions newer than Keel knows is answered with a v0 UNSUPPORTED_VERSION response
@@ -39,14 +45,35 @@ public final class KafkaRequestHandler implements RequestHandler {
     private final PartitionAdminApi partitionAdmin;
     private final GroupsApi groups;
     private final Set<String> unsupportedLogged = ConcurrentHashMap.newKeySet();
+    private final Executor syncExecutor;
+
+    /** The thread that runs produce requests which may fsync, created on first use. */
+    private static final class SyncThread {
+        static final ExecutorService EXECUTOR = Executors.newSingleThreadExecutor(runnable -> {
+            final Thread thread = new Thread(runnable, "keel-produce-sync");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
 
     /**
      * @param services what requests run against.
      */
     public KafkaRequestHandler(final BrokerServices services) {
+        this(services, ColdReadPolicy.MINCORE, command -> SyncThread.EXECUTOR.execute(command));
+    }
+
+    /**
+     * @param services     what requests run against; its blocking executor pre-faults cold fetch responses.
+     * @param coldReads    decides which fetched regions may be cold.
+     * @param syncExecutor runs, in arrival order on one thread, the produce requests whose append may fsync
+     *                     ({@code flush.messages}); one thread keeps the appends of each partition in order.
+     */
+    KafkaRequestHandler(final BrokerServices services, final ColdReadPolicy coldReads, final Executor syncExecutor) {
         this.services = services;
+        this.syncExecutor = syncExecutor;
         this.produce = new ProduceApi(services);
-        this.fetch = new FetchApi(services);
+        this.fetch = new FetchApi(services, coldReads, services.blockingExecutor());
         this.metadata = new MetadataApi(services);
         this.topicAdmin = new TopicAdminApi(services);
         this.partitionAdmin = new PartitionAdminApi(services);
@@ -113,7 +140,11 @@ public final class KafkaRequestHandler implements RequestHandler {
                 context.respond(apis.response(Errors.NONE));
                 return;
             case PRODUCE:
-                produce.handle(context, body);
+                if (produce.mayFsync(context, body)) {
+                    offloadProduce(context, body);
+                } else {
+                    produce.handle(context, body);
+                }
                 return;
             case FETCH:
                 fetch.handle(context, body);
@@ -125,6 +156,22 @@ public final class KafkaRequestHandler implements RequestHandler {
             services.blockingExecutor().execute(() -> runBlocking(context, body));
         } catch (final RejectedExecutionException ex) {
             // shutting down: hang up rather than leave the request without an answer
+            context.request().closeConnection();
+        }
+    }
+
+    private void offloadProduce(final RequestContext context, final ApiMessage body) {
+        try {
+            syncExecutor.execute(() -> {
+                try {
+                    produce.handle(context, body);
+                } catch (final RuntimeException ex) {
+                    LOG.error("Produce v{} from {} failed; closing the connection", context.version(),
+                        context.request().remoteAddress(), ex);
+                    context.request().closeConnection();
+                }
+            });
+        } catch (final RejectedExecutionException ex) {
             context.request().closeConnection();
         }
     }

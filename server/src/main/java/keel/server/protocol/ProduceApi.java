@@ -33,6 +33,27 @@ final class ProduceApi {
         this.services = services;
     }
 
+    /**
+     * Whether appending the request may fsync: some partition it writes has {@code flush.messages} set, so
+     * the append flushes inline once enough records are unflushed. Such a request must not run on a network thread.
+     * Allocates only the iterator, which escape analysis removes.
+     *
+     * @param context the request.
+     * @param body    its body.
+     * @return true when some named topic flushes by message count.
+     */
+    boolean mayFsync(final RequestContext context, final ApiMessage body) {
+        final boolean byId = context.version() >= FIRST_TOPIC_ID_VERSION;
+        for (final ProduceRequestData.TopicProduceData topicData : ((ProduceRequestData) body).topicData()) {
+            final TopicManager.Topic topic = byId ? services.topics().topic(Ids.fromKafka(topicData.topicId()))
+                : services.topics().topic(topicData.name());
+            if (topic != null && topic.logConfig().flushMessages() != Long.MAX_VALUE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     void handle(final RequestContext context, final ApiMessage body) {
         final ProduceRequestData request = (ProduceRequestData) body;
         final short acks = request.acks();

@@ -1,6 +1,9 @@
 package keel.server.protocol;
 
+import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 import keel.log.ReadResult;
 import keel.server.network.NetworkRequest;
@@ -84,5 +87,49 @@ final class RequestContext {
             return;
         }
         request.respond(new KafkaResponseSend(send, reads));
+    }
+
+    /**
+     * Like {@link #respond(ApiMessage, List, short)}, but when a region may be cold (not in the page cache) the
+     * response is handed to {@code ioExecutor}, which faults the regions in before queueing it: the network thread
+     * then sends from the page cache and never waits for the disk, so the responses of other connections on it
+     * (produce acknowledgements) are not delayed by a cold read (KAFKA-7504). Pages may still be evicted between
+     * the pre-fault and the send under heavy memory pressure; that is the rare case, not the steady state.
+     *
+     * @param body       the response body.
+     * @param reads      the segment reservations the body's records hold.
+     * @param policy     decides which regions may be cold.
+     * @param ioExecutor runs the pre-fault; a rejected task (shutdown) answers from the calling thread.
+     * @return true when the response was handed to {@code ioExecutor}.
+     */
+    boolean respondFetch(final ApiMessage body, final List<ReadResult> reads, final ColdReadPolicy policy,
+                         final Executor ioExecutor) {
+        boolean cold = false;
+        for (int i = 0; i < reads.size() && !cold; i++) {
+            cold = policy.mayBeCold(reads.get(i));
+        }
+        if (!cold) {
+            respond(body, reads, version);
+            return false;
+        }
+        try {
+            ioExecutor.execute(() -> prefaultAndRespond(body, reads));
+            return true;
+        } catch (final RejectedExecutionException ex) {
+            respond(body, reads, version);
+            return false;
+        }
+    }
+
+    private void prefaultAndRespond(final ApiMessage body, final List<ReadResult> reads) {
+        try {
+            for (int i = 0; i < reads.size(); i++) {
+                reads.get(i).prefault();
+            }
+        } catch (final IOException | RuntimeException ex) {
+            // the send reads the same file and fails the connection if the file is really unreadable
+            LOG.debug("Pre-faulting a fetch response for {} failed", request.remoteAddress(), ex);
+        }
+        respond(body, reads, version);
     }
 }
