@@ -18,17 +18,15 @@ import keel.server.network.SocketServer;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.DescribeUserScramCredentialsRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
-import org.apache.kafka.common.message.FindCoordinatorRequestData;
-import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.RequestHeaderData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.protocol.MessageUtil;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
-import org.apache.kafka.common.requests.FindCoordinatorResponse;
-import org.apache.kafka.common.requests.JoinGroupResponse;
+import org.apache.kafka.common.requests.TxnOffsetCommitResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -139,23 +137,17 @@ class KafkaRequestHandlerBadInputTest {
     }
 
     @Test
-    void shouldAnswerUnsupportedVersionWhenConsumerGroupClientLooksForCoordinator() throws Exception {
+    void shouldAnswerUnsupportedVersionWhenTxnOffsetCommitIsSent() throws Exception {
         try (RawClient client = new RawClient(broker.server().boundPort())) {
-            final FindCoordinatorResponse response = (FindCoordinatorResponse) client.send(ApiKeys.FIND_COORDINATOR,
-                (short) 3, new FindCoordinatorRequestData().setKey("group").setKeyType((byte) 0));
+            final TxnOffsetCommitResponse response = (TxnOffsetCommitResponse) client.send(
+                ApiKeys.TXN_OFFSET_COMMIT, (short) 3, new TxnOffsetCommitRequestData().setTransactionalId("txn")
+                    .setGroupId("group").setProducerId(1).setProducerEpoch((short) 0).setMemberId("")
+                    .setGenerationIdOrMemberEpoch(-1).setTopics(List.of(new TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic()
+                        .setName("topic").setPartitions(List.of(
+                            new TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition().setPartitionIndex(0)
+                                .setCommittedOffset(1))))));
 
-            assertEquals(Errors.UNSUPPORTED_VERSION.code(), response.data().errorCode());
-        }
-    }
-
-    @Test
-    void shouldAnswerUnsupportedVersionWhenJoinGroupIsSent() throws Exception {
-        try (RawClient client = new RawClient(broker.server().boundPort())) {
-            final JoinGroupResponse response = (JoinGroupResponse) client.send(ApiKeys.JOIN_GROUP, (short) 5,
-                new JoinGroupRequestData().setGroupId("group").setMemberId("").setProtocolType("consumer")
-                    .setSessionTimeoutMs(10_000).setRebalanceTimeoutMs(10_000));
-
-            assertEquals(Errors.UNSUPPORTED_VERSION.code(), response.data().errorCode());
+            assertEquals(Map.of(Errors.UNSUPPORTED_VERSION, 1), response.errorCounts());
         }
     }
 
