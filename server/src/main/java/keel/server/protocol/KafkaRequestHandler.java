@@ -39,6 +39,7 @@ public final class KafkaRequestHandler implements RequestHandler {
     private final PartitionAdminApi partitionAdmin;
     private final GroupsApi groups;
     private final Set<String> unsupportedLogged = ConcurrentHashMap.newKeySet();
+    private final RequestVersions versions = new RequestVersions();
 
     /**
      * @param services what requests run against.
@@ -51,6 +52,13 @@ public final class KafkaRequestHandler implements RequestHandler {
         this.topicAdmin = new TopicAdminApi(services);
         this.partitionAdmin = new PartitionAdminApi(services);
         this.groups = new GroupsApi(services);
+    }
+
+    /**
+     * @return the API versions clients have sent (for tests and the tested-clients table).
+     */
+    public RequestVersions versions() {
+        return versions;
     }
 
     @Override
@@ -67,6 +75,7 @@ public final class KafkaRequestHandler implements RequestHandler {
         }
         final ApiKeys api = header.apiKey();
         final short version = header.apiVersion();
+        versions.record(api, version);
         final RequestContext context = new RequestContext(request, api, version, header.correlationId(),
             header.clientId());
         if (api == ApiKeys.API_VERSIONS && !apis.isSupported(api, version)) {
