@@ -25,6 +25,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.internals.Exit;
 import org.apache.kafka.tools.consumer.group.ConsumerGroupCommand;
@@ -359,5 +360,67 @@ class ConsumerGroupTest {
             }
         }
         return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldGiveARestartedStaticMemberItsPartitionsBackWithoutARebalanceWhenItReturnsWithinItsSession()
+        throws Exception {
+        final String topic = newTopic("static-restart", PARTITIONS);
+        final Map<String, Object> a = Map.of("group.instance.id", "a", "session.timeout.ms", "20000");
+        final PolledConsumer first = member(topic, "static-restart-group", a);
+        final PolledConsumer other = member(topic, "static-restart-group", Map.of("group.instance.id", "b",
+            "session.timeout.ms", "20000"));
+        PolledConsumer restarted = null;
+        try {
+            await(() -> ownedOnceEach(List.of(first, other), PARTITIONS)
+                && sizes(List.of(first, other)).equals(List.of(2, 2)), 60_000, () -> "never 2+2");
+            final Set<Integer> owned = first.assignment();
+            final int otherAssigned = other.assignedCalls();
+            final int otherRevoked = other.revoked().size();
+
+            first.closeRemainingInGroup();
+            restarted = member(topic, "static-restart-group", a);
+            final PolledConsumer back = restarted;
+            await(() -> back.assignment().equals(owned), 20_000, () -> "the restarted member owns "
+                + back.assignment() + ", not " + owned);
+            // a rebalance would reach the other member at its next heartbeat (300 ms): watch it for 40 more polls
+            final int polls = other.polls();
+            await(() -> other.polls() >= polls + 40, 20_000, () -> "the other member stopped polling");
+
+            assertEquals(otherAssigned, other.assignedCalls(), "the other member was reassigned");
+            assertEquals(otherRevoked, other.revoked().size(), "the other member had partitions revoked");
+            assertEquals(2, other.assignment().size());
+        } finally {
+            first.close();
+            other.close();
+            if (restarted != null) {
+                restarted.close();
+            }
+        }
+    }
+
+    @Test
+    void shouldFenceTheOlderMemberWhenASecondConsumerJoinsWithTheSameInstanceId() throws Exception {
+        final String topic = newTopic("static-fenced", PARTITIONS);
+        final Map<String, Object> a = Map.of("group.instance.id", "a", "session.timeout.ms", "20000");
+        final PolledConsumer first = member(topic, "static-fenced-group", a);
+        PolledConsumer duplicate = null;
+        try {
+            await(() -> first.assignment().size() == PARTITIONS, 60_000, () -> "never assigned");
+
+            duplicate = member(topic, "static-fenced-group", a);
+            final PolledConsumer second = duplicate;
+
+            // KIP-345: the join with a known instance id takes the member's place; the one it replaced is fenced
+            await(() -> first.failure() != null, 20_000, () -> "the first member was never fenced");
+            assertEquals(FencedInstanceIdException.class, first.failure().getClass(), () -> "" + first.failure());
+            await(() -> second.assignment().size() == PARTITIONS, 20_000, () -> "the duplicate owns "
+                + second.assignment());
+        } finally {
+            first.close();
+            if (duplicate != null) {
+                duplicate.close();
+            }
+        }
     }
 }
