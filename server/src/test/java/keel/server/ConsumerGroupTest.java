@@ -20,12 +20,16 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 
+import keel.server.group.GroupConfig;
+import keel.server.group.GroupState;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.internals.Exit;
 import org.apache.kafka.tools.consumer.group.ConsumerGroupCommand;
@@ -421,6 +425,43 @@ class ConsumerGroupTest {
             if (duplicate != null) {
                 duplicate.close();
             }
+        }
+    }
+
+    /** What OffsetFetch answers for the partition, through a consumer that does not join (null: offset -1). */
+    private static OffsetAndMetadata committed(final TestBroker target, final String group, final TopicPartition tp) {
+        final Properties props = target.clientProps();
+        props.put("group.id", group);
+        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            return consumer.committed(Set.of(tp), Duration.ofSeconds(15)).get(tp);
+        }
+    }
+
+    @Test
+    void shouldExpireAnEmptyGroupsOffsetsWhenRetentionPasses(@TempDir final Path ownDir) throws Exception {
+        final Map<String, String> overrides = new java.util.HashMap<>(groupOverrides());
+        overrides.put(GroupConfig.OFFSETS_RETENTION_MS_CONFIG, "1000");
+        overrides.put(GroupConfig.OFFSETS_RETENTION_CHECK_INTERVAL_MS_CONFIG, "200");
+        try (TestBroker own = new TestBroker(ownDir, overrides).start()) {
+            own.server().topics().createTopic("expiry", 1, 1, Map.of(), false);
+            produce(own, "expiry", 10);
+            final TopicPartition tp = new TopicPartition("expiry", 0);
+            final PolledConsumer member = new PolledConsumer(own.clientProps(), "expiry",
+                Map.of("group.id", "expiring"));
+            try {
+                await(() -> member.records().size() >= 10, 60_000, () -> "read " + member.records().size());
+                member.onConsumerThread(consumer -> consumer.commitSync(Map.of(tp, new OffsetAndMetadata(7))));
+                assertEquals(7L, committed(own, "expiring", tp).offset());
+            } finally {
+                member.close();
+            }
+
+            await(() -> committed(own, "expiring", tp) == null, 20_000,
+                () -> "still committed: " + committed(own, "expiring", tp));
+            await(() -> own.server().groupCoordinator().describeGroup("expiring").state() == GroupState.DEAD, 10_000,
+                () -> "the group is " + own.server().groupCoordinator().describeGroup("expiring").state());
         }
     }
 }
