@@ -30,6 +30,7 @@ import keel.server.metadata.TopicManager;
 import keel.server.network.SocketServer;
 import keel.server.protocol.BrokerServices;
 import keel.server.protocol.KafkaRequestHandler;
+import keel.server.protocol.RequestVersions;
 import keel.server.protocol.OffsetsTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,13 +58,14 @@ public final class KeelServer implements AutoCloseable {
     private final String clusterId;
     private final Groups groups;
     private final ClusterCoordinator cluster;
+    private final RequestVersions requestVersions;
     private boolean closed;
 
     private KeelServer(final KeelConfig config, final LogManager logs, final TopicManager topics,
                        final DelayedOperationPurgatory producePurgatory,
                        final DelayedOperationPurgatory fetchPurgatory, final ExecutorService blockingExecutor,
                        final SocketServer socketServer, final String clusterId, final Groups groups,
-                       final ClusterCoordinator cluster) {
+                       final ClusterCoordinator cluster, final RequestVersions requestVersions) {
         this.config = config;
         this.logs = logs;
         this.topics = topics;
@@ -74,6 +76,7 @@ public final class KeelServer implements AutoCloseable {
         this.clusterId = clusterId;
         this.groups = groups;
         this.cluster = cluster;
+        this.requestVersions = requestVersions;
     }
 
     /** The group coordinator, its timer thread and the offsets topic's loader, closed in that order. */
@@ -150,8 +153,8 @@ public final class KeelServer implements AutoCloseable {
                 blocking, clusterId, config.advertisedHost(),
                 () -> advertisedPort != 0 ? advertisedPort : boundPort.get(), config.autoCreateTopics(),
                 config.deleteTopicEnable(), brokerConfigs, coordinator, groups.offsetsTopic(), view);
-            final SocketServer socketServer = SocketServer.open(config.networkConfig(),
-                new KafkaRequestHandler(services));
+            final KafkaRequestHandler handler = new KafkaRequestHandler(services);
+            final SocketServer socketServer = SocketServer.open(config.networkConfig(), handler);
             boundPort.set(socketServer.boundPort());
             if (cluster != null) {
                 cluster.join(config.advertisedHost(), advertisedPort != 0 ? advertisedPort : boundPort.get(),
@@ -160,7 +163,7 @@ public final class KeelServer implements AutoCloseable {
             LOG.info("Keel broker {} started: cluster {}, {} topics in {}, listening on port {}", config.brokerId(),
                 clusterId, topics.topics().size(), dataDir.toAbsolutePath().normalize(), socketServer.boundPort());
             return new KeelServer(config, logs, topics, producePurgatory, fetchPurgatory, blocking, socketServer,
-                clusterId, groups, cluster);
+                clusterId, groups, cluster, handler.versions());
         } catch (final IOException | RuntimeException ex) {
             if (groups != null) {
                 groups.close();
@@ -247,6 +250,13 @@ public final class KeelServer implements AutoCloseable {
      */
     public int parkedFetches() {
         return fetchPurgatory.watched();
+    }
+
+    /**
+     * @return the API versions clients have sent since start (for tests).
+     */
+    public RequestVersions requestVersions() {
+        return requestVersions;
     }
 
     /**

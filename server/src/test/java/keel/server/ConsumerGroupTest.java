@@ -20,11 +20,16 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 
+import keel.server.group.GroupConfig;
+import keel.server.group.GroupState;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.internals.Exit;
 import org.apache.kafka.tools.consumer.group.ConsumerGroupCommand;
@@ -359,5 +364,104 @@ class ConsumerGroupTest {
             }
         }
         return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldGiveARestartedStaticMemberItsPartitionsBackWithoutARebalanceWhenItReturnsWithinItsSession()
+        throws Exception {
+        final String topic = newTopic("static-restart", PARTITIONS);
+        final Map<String, Object> a = Map.of("group.instance.id", "a", "session.timeout.ms", "20000");
+        final PolledConsumer first = member(topic, "static-restart-group", a);
+        final PolledConsumer other = member(topic, "static-restart-group", Map.of("group.instance.id", "b",
+            "session.timeout.ms", "20000"));
+        PolledConsumer restarted = null;
+        try {
+            await(() -> ownedOnceEach(List.of(first, other), PARTITIONS)
+                && sizes(List.of(first, other)).equals(List.of(2, 2)), 60_000, () -> "never 2+2");
+            final Set<Integer> owned = first.assignment();
+            final int otherAssigned = other.assignedCalls();
+            final int otherRevoked = other.revoked().size();
+
+            first.closeRemainingInGroup();
+            restarted = member(topic, "static-restart-group", a);
+            final PolledConsumer back = restarted;
+            await(() -> back.assignment().equals(owned), 20_000, () -> "the restarted member owns "
+                + back.assignment() + ", not " + owned);
+            // a rebalance would reach the other member at its next heartbeat (300 ms): watch it for 40 more polls
+            final int polls = other.polls();
+            await(() -> other.polls() >= polls + 40, 20_000, () -> "the other member stopped polling");
+
+            assertEquals(otherAssigned, other.assignedCalls(), "the other member was reassigned");
+            assertEquals(otherRevoked, other.revoked().size(), "the other member had partitions revoked");
+            assertEquals(2, other.assignment().size());
+        } finally {
+            first.close();
+            other.close();
+            if (restarted != null) {
+                restarted.close();
+            }
+        }
+    }
+
+    @Test
+    void shouldFenceTheOlderMemberWhenASecondConsumerJoinsWithTheSameInstanceId() throws Exception {
+        final String topic = newTopic("static-fenced", PARTITIONS);
+        final Map<String, Object> a = Map.of("group.instance.id", "a", "session.timeout.ms", "20000");
+        final PolledConsumer first = member(topic, "static-fenced-group", a);
+        PolledConsumer duplicate = null;
+        try {
+            await(() -> first.assignment().size() == PARTITIONS, 60_000, () -> "never assigned");
+
+            duplicate = member(topic, "static-fenced-group", a);
+            final PolledConsumer second = duplicate;
+
+            // KIP-345: the join with a known instance id takes the member's place; the one it replaced is fenced
+            await(() -> first.failure() != null, 20_000, () -> "the first member was never fenced");
+            assertEquals(FencedInstanceIdException.class, first.failure().getClass(), () -> "" + first.failure());
+            await(() -> second.assignment().size() == PARTITIONS, 20_000, () -> "the duplicate owns "
+                + second.assignment());
+        } finally {
+            first.close();
+            if (duplicate != null) {
+                duplicate.close();
+            }
+        }
+    }
+
+    /** What OffsetFetch answers for the partition, through a consumer that does not join (null: offset -1). */
+    private static OffsetAndMetadata committed(final TestBroker target, final String group, final TopicPartition tp) {
+        final Properties props = target.clientProps();
+        props.put("group.id", group);
+        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            return consumer.committed(Set.of(tp), Duration.ofSeconds(15)).get(tp);
+        }
+    }
+
+    @Test
+    void shouldExpireAnEmptyGroupsOffsetsWhenRetentionPasses(@TempDir final Path ownDir) throws Exception {
+        final Map<String, String> overrides = new java.util.HashMap<>(groupOverrides());
+        overrides.put(GroupConfig.OFFSETS_RETENTION_MS_CONFIG, "1000");
+        overrides.put(GroupConfig.OFFSETS_RETENTION_CHECK_INTERVAL_MS_CONFIG, "200");
+        try (TestBroker own = new TestBroker(ownDir, overrides).start()) {
+            own.server().topics().createTopic("expiry", 1, 1, Map.of(), false);
+            produce(own, "expiry", 10);
+            final TopicPartition tp = new TopicPartition("expiry", 0);
+            final PolledConsumer member = new PolledConsumer(own.clientProps(), "expiry",
+                Map.of("group.id", "expiring"));
+            try {
+                await(() -> member.records().size() >= 10, 60_000, () -> "read " + member.records().size());
+                member.onConsumerThread(consumer -> consumer.commitSync(Map.of(tp, new OffsetAndMetadata(7))));
+                assertEquals(7L, committed(own, "expiring", tp).offset());
+            } finally {
+                member.close();
+            }
+
+            await(() -> committed(own, "expiring", tp) == null, 20_000,
+                () -> "still committed: " + committed(own, "expiring", tp));
+            await(() -> own.server().groupCoordinator().describeGroup("expiring").state() == GroupState.DEAD, 10_000,
+                () -> "the group is " + own.server().groupCoordinator().describeGroup("expiring").state());
+        }
     }
 }

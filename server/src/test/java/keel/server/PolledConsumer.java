@@ -11,7 +11,9 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,6 +32,10 @@ final class PolledConsumer implements AutoCloseable {
     private volatile Set<Integer> assignment = Set.of();
     private volatile boolean running = true;
     private volatile Throwable failure;
+    private volatile CloseOptions closeOptions = CloseOptions.groupMembershipOperation(
+        CloseOptions.GroupMembershipOperation.DEFAULT);
+    private final AtomicInteger assignedCalls = new AtomicInteger();
+    private final AtomicInteger polls = new AtomicInteger();
 
     PolledConsumer(final Properties base, final String topic, final Map<String, Object> extra) {
         final Properties props = new Properties();
@@ -46,7 +52,14 @@ final class PolledConsumer implements AutoCloseable {
     }
 
     private void run(final Properties props, final String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+        final KafkaConsumer<byte[], byte[]> consumer;
+        try {
+            consumer = new KafkaConsumer<>(props);
+        } catch (final Throwable ex) {
+            failure = ex;
+            return;
+        }
+        try {
             consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
@@ -56,6 +69,7 @@ final class PolledConsumer implements AutoCloseable {
                 @Override
                 public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
                     // the assignment is published after each poll
+                    assignedCalls.incrementAndGet();
                 }
             });
             // bounded: about 10 minutes of 50 ms polls, far beyond any test's timeout
@@ -68,12 +82,21 @@ final class PolledConsumer implements AutoCloseable {
                     now.add(tp.partition());
                 }
                 assignment = now;
+                polls.incrementAndGet();
                 for (var command = commands.poll(); command != null; command = commands.poll()) {
                     command.accept(consumer);
                 }
             }
         } catch (final Throwable ex) {
             failure = ex;
+        } finally {
+            try {
+                consumer.close(closeOptions);
+            } catch (final RuntimeException ex) {
+                if (failure == null) {
+                    failure = ex;
+                }
+            }
         }
     }
 
@@ -105,6 +128,25 @@ final class PolledConsumer implements AutoCloseable {
 
     List<ConsumerRecord<byte[], byte[]>> records() {
         return records;
+    }
+
+    /** @return how many times the rebalance listener was told of an assignment (once per completed rebalance). */
+    int assignedCalls() {
+        return assignedCalls.get();
+    }
+
+    /** @return polls completed. */
+    int polls() {
+        return polls.get();
+    }
+
+    /**
+     * Closes the consumer without leaving the group (KIP-345: a static member stays until its session expires) and
+     * waits for its thread to end.
+     */
+    void closeRemainingInGroup() throws InterruptedException {
+        closeOptions = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP);
+        close();
     }
 
     Throwable failure() {

@@ -30,6 +30,12 @@ public final class GroupConfig {
     public static final int OFFSETS_TOPIC_SEGMENT_BYTES_DEFAULT = 4 * 1024 * 1024;
     public static final String OFFSETS_RETENTION_MINUTES_CONFIG = "offsets.retention.minutes";
     public static final int OFFSETS_RETENTION_MINUTES_DEFAULT = 7 * 24 * 60;
+    /**
+     * Keel: offsets retention in milliseconds, for tests that cannot wait a minute; -1 (the default) leaves it to
+     * {@code offsets.retention.minutes}, any other value (at least 1) overrides it. Kafka has no such key.
+     */
+    public static final String OFFSETS_RETENTION_MS_CONFIG = "keel.offsets.retention.ms";
+    public static final long OFFSETS_RETENTION_MS_DEFAULT = -1L;
     public static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS_CONFIG = "offsets.retention.check.interval.ms";
     public static final long OFFSETS_RETENTION_CHECK_INTERVAL_MS_DEFAULT = 600_000L;
     public static final String OFFSET_METADATA_MAX_BYTES_CONFIG = "offset.metadata.max.bytes";
@@ -50,6 +56,8 @@ public final class GroupConfig {
     private final int maxSize;
     private final int offsetsTopicNumPartitions;
     private final int offsetsTopicSegmentBytes;
+    private final long offsetsRetentionMinutes;
+    private final long offsetsRetentionMsOverride;
     private final long offsetsRetentionMs;
     private final long offsetsRetentionCheckIntervalMs;
     private final int offsetMetadataMaxBytes;
@@ -74,8 +82,16 @@ public final class GroupConfig {
             OFFSETS_TOPIC_NUM_PARTITIONS_DEFAULT, 1, Integer.MAX_VALUE);
         offsetsTopicSegmentBytes = (int) value(props, OFFSETS_TOPIC_SEGMENT_BYTES_CONFIG,
             OFFSETS_TOPIC_SEGMENT_BYTES_DEFAULT, 1024, Integer.MAX_VALUE);
-        offsetsRetentionMs = 60_000L * value(props, OFFSETS_RETENTION_MINUTES_CONFIG,
-            OFFSETS_RETENTION_MINUTES_DEFAULT, 1, Integer.MAX_VALUE);
+        offsetsRetentionMinutes = value(props, OFFSETS_RETENTION_MINUTES_CONFIG, OFFSETS_RETENTION_MINUTES_DEFAULT, 1,
+            Integer.MAX_VALUE);
+        offsetsRetentionMsOverride = value(props, OFFSETS_RETENTION_MS_CONFIG, OFFSETS_RETENTION_MS_DEFAULT, -1,
+            Long.MAX_VALUE);
+        if (offsetsRetentionMsOverride == 0) {
+            throw new IllegalArgumentException("Invalid value 0 for configuration " + OFFSETS_RETENTION_MS_CONFIG
+                + ": must be -1 (use " + OFFSETS_RETENTION_MINUTES_CONFIG + ") or at least 1");
+        }
+        offsetsRetentionMs = offsetsRetentionMsOverride > 0 ? offsetsRetentionMsOverride
+            : 60_000L * offsetsRetentionMinutes;
         offsetsRetentionCheckIntervalMs = value(props, OFFSETS_RETENTION_CHECK_INTERVAL_MS_CONFIG,
             OFFSETS_RETENTION_CHECK_INTERVAL_MS_DEFAULT, 1, Long.MAX_VALUE);
         offsetMetadataMaxBytes = (int) value(props, OFFSET_METADATA_MAX_BYTES_CONFIG,
@@ -124,7 +140,8 @@ public final class GroupConfig {
         map.put(GROUP_MAX_SIZE_CONFIG, Integer.toString(maxSize));
         map.put(OFFSETS_TOPIC_NUM_PARTITIONS_CONFIG, Integer.toString(offsetsTopicNumPartitions));
         map.put(OFFSETS_TOPIC_SEGMENT_BYTES_CONFIG, Integer.toString(offsetsTopicSegmentBytes));
-        map.put(OFFSETS_RETENTION_MINUTES_CONFIG, Long.toString(offsetsRetentionMs / 60_000L));
+        map.put(OFFSETS_RETENTION_MINUTES_CONFIG, Long.toString(offsetsRetentionMinutes));
+        map.put(OFFSETS_RETENTION_MS_CONFIG, Long.toString(offsetsRetentionMsOverride));
         map.put(OFFSETS_RETENTION_CHECK_INTERVAL_MS_CONFIG, Long.toString(offsetsRetentionCheckIntervalMs));
         map.put(OFFSET_METADATA_MAX_BYTES_CONFIG, Integer.toString(offsetMetadataMaxBytes));
         map.put(GROUP_MAX_MEMBER_METADATA_BYTES_CONFIG, Integer.toString(maxMemberMetadataBytes));
@@ -180,7 +197,7 @@ public final class GroupConfig {
         final Map<String, String> keys = new LinkedHashMap<>();
         for (final String key : new String[] {GROUP_MIN_SESSION_TIMEOUT_MS_CONFIG, GROUP_MAX_SESSION_TIMEOUT_MS_CONFIG,
             GROUP_INITIAL_REBALANCE_DELAY_MS_CONFIG, GROUP_MAX_SIZE_CONFIG, OFFSETS_TOPIC_NUM_PARTITIONS_CONFIG,
-            OFFSETS_TOPIC_SEGMENT_BYTES_CONFIG, OFFSETS_RETENTION_MINUTES_CONFIG,
+            OFFSETS_TOPIC_SEGMENT_BYTES_CONFIG, OFFSETS_RETENTION_MINUTES_CONFIG, OFFSETS_RETENTION_MS_CONFIG,
             OFFSETS_RETENTION_CHECK_INTERVAL_MS_CONFIG, OFFSET_METADATA_MAX_BYTES_CONFIG,
             GROUP_MAX_MEMBER_METADATA_BYTES_CONFIG, OFFSETS_SNAPSHOT_MIN_BYTES_CONFIG}) {
             keys.put(key, "");

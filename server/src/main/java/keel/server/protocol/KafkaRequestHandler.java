@@ -55,6 +55,7 @@ public final class KafkaRequestHandler implements RequestHandler {
             return thread;
         });
     }
+    private final RequestVersions versions = new RequestVersions();
 
     /**
      * @param services what requests run against.
@@ -80,6 +81,13 @@ public final class KafkaRequestHandler implements RequestHandler {
         this.groups = new GroupsApi(services);
     }
 
+    /**
+     * @return the API versions clients have sent (for tests and the tested-clients table).
+     */
+    public RequestVersions versions() {
+        return versions;
+    }
+
     @Override
     public void onRequest(final NetworkRequest request) {
         final ByteBuffer frame = request.frame();
@@ -94,6 +102,7 @@ public final class KafkaRequestHandler implements RequestHandler {
         }
         final ApiKeys api = header.apiKey();
         final short version = header.apiVersion();
+        versions.record(api, version);
         final RequestContext context = new RequestContext(request, api, version, header.correlationId(),
             header.clientId());
         if (api == ApiKeys.API_VERSIONS && !apis.isSupported(api, version)) {

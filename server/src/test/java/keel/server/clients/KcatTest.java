@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kcat (Debian {@code kcat}, librdkafka 2.x) against a real broker: metadata, produce (idempotent, acks=all,
- * compressed), consume back.
+ * compressed), consume back; a balanced consumer ({@code -G}) that commits on exit and a second one in the same group
+ * that resumes after the commit.
  */
 @Timeout(120)
 class KcatTest {
@@ -37,7 +38,7 @@ class KcatTest {
     static void provisionAndStart() throws Exception {
         final String missing = ClientProvisioning.debianPackage("kcat", List.of("kcat", "-V"));
         assumeTrue(missing == null, missing);
-        broker = new TestBroker(dataDir.resolve("data"), Map.of()).start();
+        broker = new TestBroker(dataDir.resolve("data"), SmokeChecks.GROUP_BROKER).start();
     }
 
     @AfterAll
@@ -95,5 +96,42 @@ class KcatTest {
         assertTrue(metadata.output().contains("broker 0 at 127.0.0.1:" + broker.server().boundPort()),
             metadata::describe);
         assertTrue(metadata.output().contains("topic \"kcat-metadata\" with 3 partitions:"), metadata::describe);
+    }
+
+    private static void produceRange(final String topic, final int partition, final int from, final int to)
+        throws Exception {
+        final StringBuilder lines = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            if (i % 2 == partition) {
+                lines.append("key-").append(i).append('\t').append("value-").append(i).append('\n');
+            }
+        }
+        final Path input = dataDir.resolve(topic + "-" + partition + "-" + from + ".in");
+        Files.writeString(input, lines, StandardCharsets.UTF_8);
+        final ChildProcess producer = kcat(input, "-P", "-t", topic, "-p", Integer.toString(partition), "-K", "\t",
+            "-X", "acks=all");
+        assertTrue(producer.succeeded(), producer::describe);
+    }
+
+    private static ChildProcess consumeInGroup(final String topic, final String group, final String tag)
+        throws Exception {
+        // -e: exit once every assigned partition is at its end; enable.auto.commit (the default) commits on close
+        return kcat(null, "-G", group, "-q", "-e", "-X", "auto.offset.reset=earliest", "-X",
+            "session.timeout.ms=10000", "-f", tag + " %k %s\n", topic);
+    }
+
+    @Test
+    void shouldResumeAfterTheCommitWhenASecondBalancedConsumerJoinsTheGroup() throws Exception {
+        final String topic = "kcat-group";
+        broker.server().topics().createTopic(topic, 2, 1, Map.of(), false);
+        produceRange(topic, 0, 0, SmokeChecks.GROUP_FIRST);
+        produceRange(topic, 1, 0, SmokeChecks.GROUP_FIRST);
+        final ChildProcess first = consumeInGroup(topic, "kcat-group", "REC1");
+        produceRange(topic, 0, SmokeChecks.GROUP_FIRST, SmokeChecks.GROUP_FIRST + SmokeChecks.GROUP_SECOND);
+        produceRange(topic, 1, SmokeChecks.GROUP_FIRST, SmokeChecks.GROUP_FIRST + SmokeChecks.GROUP_SECOND);
+        final ChildProcess second = consumeInGroup(topic, "kcat-group", "REC2");
+
+        SmokeChecks.assertConsumedThroughGroup(first, second);
+        SmokeChecks.groupVersions(broker, "kcat");
     }
 }

@@ -47,4 +47,23 @@ class GroupConfigTest {
         assertTrue(thrown.getMessage().startsWith("Unknown group configuration key group.max.sise"),
             thrown.getMessage());
     }
+
+    @Test
+    void shouldTakeRetentionFromTheMillisecondKeyWhenKeelOffsetsRetentionMsIsSet() {
+        final GroupConfig config = GroupConfig.fromMap(Map.of(GroupConfig.OFFSETS_RETENTION_MINUTES_CONFIG, "5",
+            GroupConfig.OFFSETS_RETENTION_MS_CONFIG, "1500"));
+
+        assertEquals(1_500, config.offsetsRetentionMs());
+        assertEquals(1_500, config.with(GroupConfig.GROUP_MAX_SIZE_CONFIG, 3).offsetsRetentionMs());
+        assertEquals(300_000, config.with(GroupConfig.OFFSETS_RETENTION_MS_CONFIG, -1).offsetsRetentionMs());
+    }
+
+    @Test
+    void shouldRefuseZeroWhenKeelOffsetsRetentionMsIsSet() {
+        final IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,
+            () -> GroupConfig.fromMap(Map.of(GroupConfig.OFFSETS_RETENTION_MS_CONFIG, "0")));
+
+        assertEquals("Invalid value 0 for configuration keel.offsets.retention.ms: must be -1 (use "
+            + "offsets.retention.minutes) or at least 1", thrown.getMessage());
+    }
 }

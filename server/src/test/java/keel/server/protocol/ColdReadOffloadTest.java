@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
 import keel.log.LogConfig;
 import keel.log.LogManager;
 import keel.replication.DelayedOperationPurgatory;
+import keel.server.metadata.ClusterView;
 import keel.server.metadata.ProducerIdManager;
 import keel.server.metadata.TopicManager;
 import keel.server.network.NetworkConfig;
@@ -93,7 +94,8 @@ class ColdReadOffloadTest {
         topics.createTopic(TOPIC, 1, 1, Map.of(), false);
         topics.createTopic(SYNCED, 1, 1, Map.of(LogConfig.FLUSH_MESSAGES_CONFIG, "1"), false);
         final BrokerServices services = new BrokerServices(topics, ProducerIdManager.open(dataDir), producePurgatory,
-            fetchPurgatory, ioExecutor, "cluster", "127.0.0.1", () -> 0, false, true, Map.of());
+            fetchPurgatory, ioExecutor, "cluster", "127.0.0.1", () -> 0, false, true, Map.of(), null, null,
+            ClusterView.singleNode(() -> new ClusterView.Node(0, "127.0.0.1", 0, null), topics));
         // every region counts as cold; one network thread serves every connection
         socketServer = SocketServer.open(NetworkConfig.fromMap(Map.of(NetworkConfig.LISTENERS_CONFIG,
             "PLAINTEXT://127.0.0.1:0", NetworkConfig.NUM_NETWORK_THREADS_CONFIG, "1")),
