@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 import keel.replication.Partition;
+import keel.replication.ReplicationError;
 import keel.server.metadata.TopicManager;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
@@ -16,7 +17,13 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * Fetch for consumers: reads whole batches below the high watermark as file regions sent zero-copy, within the
+ * Fetch for consumers and followers. A consumer (replica id &lt; 0) reads whole batches below the high watermark;
+ * a follower (replica id &gt;= 0, {@code ReplicaState.ReplicaId} from v15) first reports its position with
+ * {@link Partition#onFollowerFetch} (fencing, ISR and high watermark: a high-watermark advance wakes parked acks=all
+ * produces through the partition listener), then reads up to the log end; a fetch offset outside the log answers
+ * OFFSET_OUT_OF_RANGE with the log start offset and high watermark. Both are fenced by {@code currentLeaderEpoch}
+ * (FENCED_LEADER_EPOCH when older, UNKNOWN_LEADER_EPOCH when newer) and answered NOT_LEADER_OR_FOLLOWER by a replica
+ * that does not lead. Reads are file regions sent zero-copy, within the
  * per-partition and total byte limits (the first batch even if larger, KIP-74). When fewer than {@code min.bytes}
  * are available it parks the request in the fetch purgatory (no thread held) until enough data arrives or
  * {@code max.wait.ms} passes, and reads again then. Fetch sessions (KIP-227) are declined: every response carries
@@ -50,7 +57,9 @@ final class FetchApi {
                 .setSessionId(0));
             return;
         }
-        final FetchState state = new FetchState(context, request, coldReads, ioExecutor);
+        // v15+ carries the replica id in ReplicaState; older versions in ReplicaId (the other one stays -1)
+        final int replicaId = Math.max(request.replicaId(), request.replicaState().replicaId());
+        final FetchState state = new FetchState(context, request, replicaId >= 0, coldReads, ioExecutor);
         final boolean byId = context.version() >= FIRST_TOPIC_ID_VERSION;
         // identity: one watch per partition however often the request names it
         final Set<Object> keys = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -60,16 +69,21 @@ final class FetchApi {
             final FetchResponseData.FetchableTopicResponse topicResponse = state.addTopic(topicRequest, byId);
             for (final FetchRequestData.FetchPartition partitionRequest : topicRequest.partitions()) {
                 final Partition partition = topic == null ? null : topic.partition(partitionRequest.partition());
-                short error = Errors.NONE.code();
+                final short error;
                 if (partition == null) {
                     error = topic == null && byId ? Errors.UNKNOWN_TOPIC_ID.code()
                         : Errors.UNKNOWN_TOPIC_OR_PARTITION.code();
-                } else if (partitionRequest.currentLeaderEpoch() > partition.leaderEpoch()) {
-                    error = Errors.UNKNOWN_LEADER_EPOCH.code();
-                } else if (partitionRequest.currentLeaderEpoch() >= 0
-                    && partitionRequest.currentLeaderEpoch() < partition.leaderEpoch()) {
-                    error = Errors.FENCED_LEADER_EPOCH.code();
+                } else if (replicaId >= 0) {
+                    // records the follower's position (and may advance the HW, which wakes parked acks=all
+                    // produces through the partition listener) before reading up to the log end
+                    error = (short) partition.onFollowerFetch(replicaId, partitionRequest.fetchOffset(),
+                        partitionRequest.currentLeaderEpoch());
                 } else {
+                    final int fencing = partition.checkLeaderEpoch(partitionRequest.currentLeaderEpoch());
+                    error = fencing != ReplicationError.NONE ? (short) fencing
+                        : partition.isLeader() ? Errors.NONE.code() : Errors.NOT_LEADER_OR_FOLLOWER.code();
+                }
+                if (error == Errors.NONE.code()) {
                     keys.add(partition);
                 }
                 state.addPartition(topicResponse, partitionRequest, partition, error);

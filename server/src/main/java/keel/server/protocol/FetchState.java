@@ -11,6 +11,7 @@ import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 
 /**
@@ -26,6 +27,7 @@ final class FetchState {
     private final FetchResponseData response = new FetchResponseData().setSessionId(0);
     private final List<Entry> entries = new ArrayList<>();
     private final List<ReadResult> reads = new ArrayList<>();
+    private final boolean follower;
     private boolean error;
 
     /** One requested partition. */
@@ -46,13 +48,15 @@ final class FetchState {
     /**
      * @param context    the request.
      * @param request    its body.
+     * @param follower   true for a follower's fetch: reads up to the log end instead of the high watermark.
      * @param coldReads  decides which regions may be cold.
      * @param ioExecutor where a response with cold regions is pre-faulted before it is queued.
      */
-    FetchState(final RequestContext context, final FetchRequestData request, final ColdReadPolicy coldReads,
-               final Executor ioExecutor) {
+    FetchState(final RequestContext context, final FetchRequestData request, final boolean follower,
+               final ColdReadPolicy coldReads, final Executor ioExecutor) {
         this.context = context;
         this.request = request;
+        this.follower = follower;
         this.coldReads = coldReads;
         this.ioExecutor = ioExecutor;
     }
@@ -75,7 +79,14 @@ final class FetchState {
         topic.partitions().add(partitionResponse);
         if (errorCode != 0) {
             error = true;
-            partitionResponse.setHighWatermark(-1).setLastStableOffset(-1).setLogStartOffset(-1);
+            if (partition != null && errorCode == Errors.OFFSET_OUT_OF_RANGE.code()) {
+                // a follower outside the leader's log needs the log start to start over from it
+                final long highWatermark = partition.highWatermark();
+                partitionResponse.setHighWatermark(highWatermark).setLastStableOffset(highWatermark)
+                    .setLogStartOffset(partition.log().logStartOffset());
+            } else {
+                partitionResponse.setHighWatermark(-1).setLastStableOffset(-1).setLogStartOffset(-1);
+            }
             return;
         }
         entries.add(new Entry(partition, partitionRequest.fetchOffset(), partitionRequest.partitionMaxBytes(),
@@ -99,8 +110,7 @@ final class FetchState {
         for (int i = 0; i < entries.size(); i++) {
             final Entry entry = entries.get(i);
             final ReadResult read = new ReadResult();
-            final int code = entry.partition.readCommitted(entry.fetchOffset, Math.max(0, Math.min(entry.maxBytes,
-                remaining)), minOneBatch, read);
+            final int code = read(entry, Math.max(0, Math.min(entry.maxBytes, remaining)), minOneBatch, read);
             final long highWatermark = entry.partition.highWatermark();
             entry.response.setHighWatermark(highWatermark).setLastStableOffset(highWatermark)
                 .setLogStartOffset(entry.partition.log().logStartOffset());
@@ -133,10 +143,11 @@ final class FetchState {
             if (entry.partition.log().isClosed()) {
                 return true;
             }
-            if (entry.partition.highWatermark() <= entry.fetchOffset) {
+            final long readableEnd = follower ? entry.partition.log().logEndOffset() : entry.partition.highWatermark();
+            if (readableEnd <= entry.fetchOffset) {
                 continue;
             }
-            final int code = entry.partition.readCommitted(entry.fetchOffset, entry.maxBytes, true, scratch);
+            final int code = read(entry, entry.maxBytes, true, scratch);
             available += scratch.sizeInBytes();
             scratch.release();
             if (code != ErrorCode.NONE || available >= request.minBytes()) {
@@ -146,10 +157,21 @@ final class FetchState {
         return false;
     }
 
+    private int read(final Entry entry, final int maxBytes, final boolean minOneBatch, final ReadResult result) {
+        if (!follower) {
+            return entry.partition.readCommitted(entry.fetchOffset, maxBytes, minOneBatch, result);
+        }
+        if (minOneBatch) {
+            return entry.partition.readForFollower(entry.fetchOffset, maxBytes, result);
+        }
+        // a later partition of the request: within the bytes left only (readForFollower always takes a batch)
+        return entry.partition.log().read(entry.fetchOffset, maxBytes, Long.MAX_VALUE, false, result);
+    }
+
     void respond() {
         for (int i = 0; i < entries.size(); i++) {
             if (entries.get(i).partition.log().isClosed()) {
-                entries.get(i).response.setErrorCode(org.apache.kafka.common.protocol.Errors.NOT_LEADER_OR_FOLLOWER
+                entries.get(i).response.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER
                     .code()).setRecords(MemoryRecords.EMPTY);
             }
         }
