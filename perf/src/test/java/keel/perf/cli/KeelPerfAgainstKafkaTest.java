@@ -14,10 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import keel.perf.peer.KafkaLauncher;
 import keel.perf.peer.RunningServer;
 import keel.perf.peer.ServerSettings;
@@ -47,8 +44,10 @@ class KeelPerfAgainstKafkaTest {
     private static RunningServer kafka;
     private static long produced;
 
-    private final StringWriter stdout = new StringWriter();
-    private final StringWriter stderr = new StringWriter();
+    // Built after startKafka: JUnit creates the instance per test, after @BeforeAll.
+    private final PerfRuns runs = new PerfRuns(kafka.bootstrap(), dir.resolve("out"));
+    private final StringWriter stdout = runs.stdout();
+    private final StringWriter stderr = runs.stderr();
 
     @BeforeAll
     static void startKafka() throws IOException, InterruptedException {
@@ -67,66 +66,25 @@ class KeelPerfAgainstKafkaTest {
         }
     }
 
-    private JsonNode run(final String command, final String... args) throws IOException {
-        final String[] full = Stream.concat(Stream.of(command, "-b", kafka.bootstrap(), "--out",
-            dir.resolve("out").toString(), "--progress-interval", "1s"), Stream.of(args)).toArray(String[]::new);
-        final int exit = KeelPerf.newCommandLine(new PrintWriter(stdout), new PrintWriter(stderr)).execute(full);
-        assertEquals(0, exit, "stdout=" + stdout + " stderr=" + stderr);
-        final String report = stdout.toString().lines().filter(l -> l.startsWith("report: ")).findFirst()
-            .orElseThrow().substring("report: ".length());
-        return new ObjectMapper().readTree(Path.of(report).toFile());
-    }
-
-    private static void assertSaneLatency(final JsonNode latency) {
-        assertTrue(latency.get("count").asLong() > 0, latency.toString());
-        final double p50 = latency.get("p50Ms").asDouble();
-        final double p90 = latency.get("p90Ms").asDouble();
-        final double p99 = latency.get("p99Ms").asDouble();
-        final double p999 = latency.get("p999Ms").asDouble();
-        final double max = latency.get("maxMs").asDouble();
-        assertTrue(p50 > 0 && p50 <= p90 && p90 <= p99 && p99 <= p999 && p999 <= max, latency.toString());
-    }
-
-    private static void assertMachineAndVersions(final JsonNode report) {
-        assertTrue(report.get("machine").get("nproc").asInt() > 0, report.get("machine").toString());
-        assertTrue(report.get("machine").get("memoryBytes").asLong() > 0, report.get("machine").toString());
-        assertEquals("4.4.0", report.get("versions").get("kafkaClients").asText());
-        assertTrue(report.get("jvm").get("version").asText().length() > 0);
-    }
-
     @Test
     @Order(1)
     void shouldReportThroughputAndOrderedAckLatencyWhenProducing() throws IOException {
-        final JsonNode report = run("produce", "-t", TOPIC, "--quick", "--duration", "2s", "--partitions", "2");
-        final JsonNode sample = report.get("samples").get(0);
-        produced = sample.get("records").asLong();
-        assertTrue(produced > 0, sample.toString());
-        assertEquals(produced * 1024, sample.get("bytes").asLong());
-        assertEquals(0, sample.get("errors").asLong());
-        assertTrue(sample.get("recordsPerSec").asDouble() > 0 && sample.get("mbPerSec").asDouble() > 0);
-        assertSaneLatency(sample.get("latency"));
-        assertMachineAndVersions(report);
-        assertEquals(2, report.get("config").get("partitions").asInt());
+        produced = PerfRuns.assertSaneProduce(
+            runs.run("produce", "-t", TOPIC, "--quick", "--duration", "2s", "--partitions", "2"), 2);
         assertTrue(stdout.toString().contains("produce "), stdout.toString());
     }
 
     @Test
     @Order(2)
     void shouldReadEveryProducedRecordWhenConsumingWithoutCount() throws IOException {
-        final JsonNode sample = run("consume", "-t", TOPIC, "--consumers", "2").get("samples").get(0);
-        assertEquals(produced, sample.get("records").asLong(), sample.toString());
-        assertTrue(sample.get("recordsPerSec").asDouble() > 0 && sample.get("mbPerSec").asDouble() > 0);
+        PerfRuns.assertConsumedAll(runs.run("consume", "-t", TOPIC, "--consumers", "2"), produced);
     }
 
     @Test
     @Order(3)
     void shouldReportOrderedEndToEndPercentilesAtFixedRate() throws IOException {
-        final JsonNode report = run("e2e", "-t", "perf-e2e", "--quick", "--duration", "2s", "--warmup", "500ms",
-            "--rate", "500");
-        final JsonNode sample = report.get("samples").get(0);
-        assertTrue(sample.get("records").asLong() > 0, sample.toString());
-        assertSaneLatency(sample.get("latency"));
-        assertEquals(500.0, report.get("config").get("ratePerSec").asDouble());
+        PerfRuns.assertSaneEndToEnd(runs.run("e2e", "-t", "perf-e2e", "--quick", "--duration", "2s", "--warmup",
+            "500ms", "--rate", "500"), 500.0);
     }
 
     @Test
