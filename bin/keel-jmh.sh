@@ -8,26 +8,11 @@
 # iteration).
 set -euo pipefail
 
-script=${BASH_SOURCE[0]}
-while [[ -L $script ]]; do
-    target=$(readlink "$script")
-    [[ $target == /* ]] || target=$(dirname "$script")/$target
-    script=$target
-done
-root=$(cd "$(dirname "$script")/.." && pwd)
+# shellcheck source=keel-common.sh
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/keel-common.sh"
 jar=$root/perf/target/benchmarks.jar
 
-if [[ ! -f $jar ]]; then
-    echo "keel-jmh: $jar is missing; run this in $root first:" >&2
-    echo "  mvn -q -B -pl perf -am package -DskipTests" >&2
-    exit 2
-fi
-
-if [[ -n ${JAVA_HOME:-} ]]; then
-    java=$JAVA_HOME/bin/java
-else
-    java=java
-fi
+keel_require_built keel-jmh "mvn -q -B -pl perf -am package -DskipTests" "$jar"
 
 # The forks' flags are in the benchmarks' @Fork annotations (JDK 17 syntax). JDK 23+ also wants
 # --sun-misc-unsafe-memory-access=allow for Chronicle (and JMH itself), an option JDK 17 refuses: it is given to this

@@ -6,36 +6,17 @@
 # Environment: JAVA_HOME (the JDK to use, else java on the PATH), KEEL_LOG_OPTS (extra JVM options).
 set -euo pipefail
 
-script=${BASH_SOURCE[0]}
-while [[ -L $script ]]; do
-    target=$(readlink "$script")
-    [[ $target == /* ]] || target=$(dirname "$script")/$target
-    script=$target
-done
-root=$(cd "$(dirname "$script")/.." && pwd)
+# shellcheck source=keel-common.sh
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/keel-common.sh"
 
 classes=$root/log-segment/target/classes
 index_classes=$root/index/target/classes
 classpath_file=$root/log-segment/target/keel-log.classpath
 build="mvn -q -B -pl log-segment -am package -DskipTests"
 
-if [[ ! -f $classes/keel/log/tool/LogTool.class || ! -d $index_classes/keel/index || ! -f $classpath_file ]]; then
-    echo "keel-log: Keel is not built; run this in $root first:" >&2
-    echo "  $build" >&2
-    exit 2
-fi
+keel_require_built keel-log "$build" "$classes/keel/log/tool/LogTool.class" "$index_classes/keel/index" "$classpath_file"
 
-jvm_flags=$(sed -n 's:.*<keel.jvm.flags>\(.*\)</keel.jvm.flags>.*:\1:p' "$root/pom.xml")
-if [[ -z $jvm_flags ]]; then
-    echo "keel-log: cannot read the keel.jvm.flags property from $root/pom.xml" >&2
-    exit 2
-fi
-
-if [[ -n ${JAVA_HOME:-} ]]; then
-    java=$JAVA_HOME/bin/java
-else
-    java=java
-fi
+jvm_flags=$(keel_jvm_flags keel-log)
 
 # The engine logs through SLF4J; the tool reports everything itself, so logging goes to SLF4J's no-op provider
 # (named explicitly, which also keeps SLF4J from warning that it found none).

@@ -7,35 +7,16 @@
 # default -Xmx1g).
 set -euo pipefail
 
-script=${BASH_SOURCE[0]}
-while [[ -L $script ]]; do
-    target=$(readlink "$script")
-    [[ $target == /* ]] || target=$(dirname "$script")/$target
-    script=$target
-done
-root=$(cd "$(dirname "$script")/.." && pwd)
+# shellcheck source=keel-common.sh
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/keel-common.sh"
 
 classes=$root/perf/target/classes
 classpath_file=$root/perf/target/keel-perf.classpath
 build="mvn -q -B -pl perf -am package -DskipTests"
 
-if [[ ! -f $classes/keel/perf/cli/KeelPerf.class || ! -f $classpath_file ]]; then
-    echo "keel-perf: the perf module is not built; run this in $root first:" >&2
-    echo "  $build" >&2
-    exit 2
-fi
+keel_require_built keel-perf "$build" "$classes/keel/perf/cli/KeelPerf.class" "$classpath_file"
 
-jvm_flags=$(sed -n 's:.*<keel.jvm.flags>\(.*\)</keel.jvm.flags>.*:\1:p' "$root/pom.xml")
-if [[ -z $jvm_flags ]]; then
-    echo "keel-perf: cannot read the keel.jvm.flags property from $root/pom.xml" >&2
-    exit 2
-fi
-
-if [[ -n ${JAVA_HOME:-} ]]; then
-    java=$JAVA_HOME/bin/java
-else
-    java=java
-fi
+jvm_flags=$(keel_jvm_flags keel-perf)
 
 modules=$classes:$root/log-segment/target/classes:$root/index/target/classes
 # keel.jvm.flags is passed on to the server JVMs that `compare` starts, so both servers get the same flags.

@@ -8,13 +8,8 @@
 # KEEL_OPTS (extra JVM options, e.g. -Dlogback.configurationFile=FILE).
 set -euo pipefail
 
-script=${BASH_SOURCE[0]}
-while [[ -L $script ]]; do
-    target=$(readlink "$script")
-    [[ $target == /* ]] || target=$(dirname "$script")/$target
-    script=$target
-done
-root=$(cd "$(dirname "$script")/.." && pwd)
+# shellcheck source=keel-common.sh
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/keel-common.sh"
 
 if [[ $# -lt 1 || $1 == -* ]]; then
     echo "Usage: $0 CONFIG [--override key=value]..." >&2
@@ -26,30 +21,12 @@ classpath_file=$root/server/target/keel-server.classpath
 modules=(server replication log-segment index)
 classpath=
 for module in "${modules[@]}"; do
-    if [[ ! -d $root/$module/target/classes/keel ]]; then
-        echo "keel-server: Keel is not built; run this in $root first:" >&2
-        echo "  $build" >&2
-        exit 2
-    fi
+    keel_require_built keel-server "$build" "$root/$module/target/classes/keel"
     classpath=$classpath$root/$module/target/classes:
 done
-if [[ ! -f $root/server/target/classes/keel/server/KeelServer.class || ! -f $classpath_file ]]; then
-    echo "keel-server: Keel is not built; run this in $root first:" >&2
-    echo "  $build" >&2
-    exit 2
-fi
+keel_require_built keel-server "$build" "$root/server/target/classes/keel/server/KeelServer.class" "$classpath_file"
 
-jvm_flags=$(sed -n 's:.*<keel.jvm.flags>\(.*\)</keel.jvm.flags>.*:\1:p' "$root/pom.xml")
-if [[ -z $jvm_flags ]]; then
-    echo "keel-server: cannot read the keel.jvm.flags property from $root/pom.xml" >&2
-    exit 2
-fi
-
-if [[ -n ${JAVA_HOME:-} ]]; then
-    java=$JAVA_HOME/bin/java
-else
-    java=java
-fi
+jvm_flags=$(keel_jvm_flags keel-server)
 
 # shellcheck disable=SC2086 # the flags, KEEL_HEAP_OPTS and KEEL_OPTS are lists of options
 exec "$java" $jvm_flags ${KEEL_HEAP_OPTS:--Xmx1G -Xms1G} ${KEEL_OPTS:-} \

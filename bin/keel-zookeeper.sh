@@ -6,13 +6,8 @@
 # (exec): SIGTERM stops it. Environment: JAVA_HOME, ZK_HEAP_OPTS (default -Xmx512M).
 set -euo pipefail
 
-script=${BASH_SOURCE[0]}
-while [[ -L $script ]]; do
-    target=$(readlink "$script")
-    [[ $target == /* ]] || target=$(dirname "$script")/$target
-    script=$target
-done
-root=$(cd "$(dirname "$script")/.." && pwd)
+# shellcheck source=keel-common.sh
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/keel-common.sh"
 
 config=${1:-$root/config/zookeeper.properties}
 if [[ ! -f $config ]]; then
@@ -24,12 +19,6 @@ if [[ ! -f $classpath_file ]] || ! grep -q 'zookeeper-3' "$classpath_file"; then
     echo "keel-zookeeper: Keel is not built; run this in $root first:" >&2
     echo "  mvn -q -B -pl server -am package -DskipTests" >&2
     exit 2
-fi
-
-if [[ -n ${JAVA_HOME:-} ]]; then
-    java=$JAVA_HOME/bin/java
-else
-    java=java
 fi
 
 # shellcheck disable=SC2086 # ZK_HEAP_OPTS is a list of options
