@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -49,7 +48,7 @@ class KeelServerCrashTest {
         final Path config = dir.resolve("server.properties");
         Files.writeString(config, "listeners=PLAINTEXT://127.0.0.1:" + port + "\nlog.dirs=" + dataDir + "\n"
             + "log.segment.bytes=1048576\nnum.io.threads=2\nnum.network.threads=2\n");
-        final Process child = startChild(config, dir.resolve("child.log"));
+        final BrokerProcess child = BrokerProcess.start(config, dir.resolve("child.log"), List.of("-Xmx256m"));
         final Set<Integer> acknowledged = new ConcurrentSkipListSet<>();
         try {
             await(() -> canConnect(port), 60_000, () -> "child broker never listened on " + port);
@@ -73,12 +72,11 @@ class KeelServerCrashTest {
                         });
                 }
                 // SIGKILL while the producer still has batches in flight
-                child.destroyForcibly();
-                assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child broker did not die");
+                child.sigkill();
                 producer.close(Duration.ZERO);
             }
         } finally {
-            child.destroyForcibly();
+            child.close();
         }
         final Set<Integer> acked = new TreeSet<>(acknowledged);
         assertTrue(acked.size() >= 3000, "acknowledged " + acked.size());
@@ -115,22 +113,6 @@ class KeelServerCrashTest {
             assertEquals(end, records.size());
             return records;
         }
-    }
-
-    private static Process startChild(final Path config, final Path output) throws IOException {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-") || arg.startsWith("--enable-native-access")) {
-                command.add(arg);
-            }
-        }
-        command.add("-Xmx256m");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(KeelServer.class.getName());
-        command.add(config.toString());
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
     }
 
     private static int freePort() throws IOException {
