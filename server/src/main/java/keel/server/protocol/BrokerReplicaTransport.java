@@ -366,7 +366,7 @@ public final class BrokerReplicaTransport implements ReplicaTransport, AutoClose
                 }
                 receiveBuffer.flip();
                 final ResponseHeader header = ResponseHeader.parse(receiveBuffer,
-                    call.api().responseHeaderVersion(call.version()));
+                    call.api.responseHeaderVersion(call.version));
                 if (header.correlationId() != id) {
                     return broken("correlation id " + header.correlationId() + " answers request " + id);
                 }
@@ -375,7 +375,7 @@ public final class BrokerReplicaTransport implements ReplicaTransport, AutoClose
                 return broken(ex.toString());
             } catch (final RuntimeException ex) {
                 // kafka-clients' generated parsers report malformed input with runtime exceptions
-                return broken("malformed " + call.api() + " response: " + ex);
+                return broken("malformed " + call.api + " response: " + ex);
             }
             destination.onAnswer(address);
             return ReplicationError.NONE;
@@ -429,12 +429,12 @@ public final class BrokerReplicaTransport implements ReplicaTransport, AutoClose
         }
 
         private void encode(final Call call, final int id) {
-            final RequestHeader header = new RequestHeader(call.api(), call.version(), clientId, id);
+            final RequestHeader header = new RequestHeader(call.api, call.version, clientId, id);
             final ApiMessage body = call.request();
             final ObjectSerializationCache cache = new ObjectSerializationCache();
             final MessageSizeAccumulator size = new MessageSizeAccumulator();
             header.data().addSize(size, cache, header.headerVersion());
-            body.addSize(size, cache, call.version());
+            body.addSize(size, cache, call.version);
             final int frameBytes = 4 + size.totalSize();
             if (sendBuffer.capacity() < frameBytes) {
                 sendBuffer = ByteBuffer.allocate(frameBytes);
@@ -443,7 +443,7 @@ public final class BrokerReplicaTransport implements ReplicaTransport, AutoClose
             sendBuffer.putInt(size.totalSize());
             final ByteBufferAccessor out = new ByteBufferAccessor(sendBuffer);
             header.data().write(out, cache, header.headerVersion());
-            body.write(out, cache, call.version());
+            body.write(out, cache, call.version);
             sendBuffer.flip();
         }
 
@@ -570,14 +570,14 @@ public final class BrokerReplicaTransport implements ReplicaTransport, AutoClose
     /** One call: its request, its parsed answer and its callback. Owned by whoever took it from a queue. */
     private abstract static class Call {
         final long deadlineNs;
+        final ApiKeys api;
+        final short version;
 
-        Call(final long deadlineNs) {
+        Call(final long deadlineNs, final ApiKeys api, final short version) {
             this.deadlineNs = deadlineNs;
+            this.api = api;
+            this.version = version;
         }
-
-        abstract ApiKeys api();
-
-        abstract short version();
 
         abstract ApiMessage request();
 
@@ -600,21 +600,11 @@ public final class BrokerReplicaTransport implements ReplicaTransport, AutoClose
 
         FetchCall(final long deadlineNs, final int replicaId, final int maxWaitMs,
                   final List<FetchPartition> partitions, final FetchCallback callback) {
-            super(deadlineNs);
+            super(deadlineNs, ApiKeys.FETCH, FETCH_VERSION);
             this.replicaId = replicaId;
             this.maxWaitMs = maxWaitMs;
             this.partitions = partitions;
             this.callback = callback;
-        }
-
-        @Override
-        ApiKeys api() {
-            return ApiKeys.FETCH;
-        }
-
-        @Override
-        short version() {
-            return FETCH_VERSION;
         }
 
         @Override
@@ -685,22 +675,12 @@ public final class BrokerReplicaTransport implements ReplicaTransport, AutoClose
 
         EpochCall(final long deadlineNs, final int replicaId, final TopicPartition partition,
                   final int currentLeaderEpoch, final int leaderEpoch, final EpochCallback callback) {
-            super(deadlineNs);
+            super(deadlineNs, ApiKeys.OFFSET_FOR_LEADER_EPOCH, EPOCH_VERSION);
             this.replicaId = replicaId;
             this.partition = partition;
             this.currentLeaderEpoch = currentLeaderEpoch;
             this.leaderEpoch = leaderEpoch;
             this.callback = callback;
-        }
-
-        @Override
-        ApiKeys api() {
-            return ApiKeys.OFFSET_FOR_LEADER_EPOCH;
-        }
-
-        @Override
-        short version() {
-            return EPOCH_VERSION;
         }
 
         @Override
