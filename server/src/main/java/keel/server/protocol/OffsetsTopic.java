@@ -3,32 +3,40 @@ package keel.server.protocol;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.IntSupplier;
 
 import keel.log.AppendResult;
 import keel.log.ErrorCode;
 import keel.log.LogConfig;
+import keel.replication.DelayedOperation;
+import keel.replication.DelayedOperationPurgatory;
 import keel.replication.Partition;
+import keel.replication.ReplicationError;
 import keel.server.group.GroupConfig;
 import keel.server.group.GroupCoordinator;
 import keel.server.group.GroupErrors;
 import keel.server.group.LocalOffsetsLog;
 import keel.server.group.OffsetsLog;
+import keel.server.metadata.TopicCommands;
 import keel.server.metadata.TopicException;
 import keel.server.metadata.TopicManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The internal topic {@code __consumer_offsets} and the coordinator's ownership of its partitions on this (single)
- * node: the topic is created on first need (the first FindCoordinator for a group, as Kafka does) or found at
- * start-up, and every partition is loaded into the {@link GroupCoordinator} by one loader thread, never by a network
- * or I/O thread. While a partition waits for or runs its load, its groups answer COORDINATOR_LOAD_IN_PROGRESS.
- * Thread-safe.
+ * The internal topic {@code __consumer_offsets} and the coordinator's ownership of its partitions: the topic is
+ * created on first need (the first FindCoordinator for a group, as Kafka does) or found at start-up. On a single
+ * node every partition is loaded into the {@link GroupCoordinator}; in a cluster a partition is loaded when this
+ * broker becomes its leader and unloaded when it stops leading it ({@link #onLeadership}), so the coordinator of a
+ * group moves with the leadership of its partition. Loads and unloads run in order on one loader thread, never on a
+ * network or I/O thread. While a partition waits for or runs its load, its groups answer
+ * COORDINATOR_LOAD_IN_PROGRESS; a partition led elsewhere answers NOT_COORDINATOR. Thread-safe.
  */
 public final class OffsetsTopic implements AutoCloseable {
     /** Kafka's name of the internal offsets topic. */
@@ -40,10 +48,15 @@ public final class OffsetsTopic implements AutoCloseable {
     private static final int LOADING = 1;
     private static final int LOADED = 2;
     private static final int FAILED = 3;
+    /** In a cluster: another broker leads the partition. */
+    private static final int NOT_OWNED = 4;
 
     private final TopicManager topics;
+    private final TopicCommands commands;
     private final GroupCoordinator coordinator;
     private final GroupConfig config;
+    private final int replicationFactor;
+    private final DelayedOperationPurgatory purgatory;
     private final ExecutorService loader;
     private final AtomicIntegerArray states;
     private volatile boolean closed;
@@ -51,12 +64,19 @@ public final class OffsetsTopic implements AutoCloseable {
     /**
      * Does no I/O; {@link #startup()} loads an existing topic.
      *
-     * @param topics      the broker's topics.
-     * @param coordinator the coordinator the partitions are loaded into.
-     * @param config      offsets.topic.num.partitions and offsets.topic.segment.bytes.
+     * @param topics            the broker's topics.
+     * @param commands          creates the topic (through the controller in a cluster).
+     * @param coordinator       the coordinator the partitions are loaded into.
+     * @param config            offsets.topic.num.partitions and offsets.topic.segment.bytes.
+     * @param replicationFactor offsets.topic.replication.factor (1 on a single node).
+     * @param purgatory         where a commit waits for the in-sync replicas in a cluster (the produce purgatory:
+     *                          its partitions' high-watermark advances complete it).
      */
-    public OffsetsTopic(final TopicManager topics, final GroupCoordinator coordinator, final GroupConfig config) {
-        this(topics, coordinator, config, Executors.newSingleThreadExecutor(runnable -> {
+    public OffsetsTopic(final TopicManager topics, final TopicCommands commands, final GroupCoordinator coordinator,
+                        final GroupConfig config, final int replicationFactor,
+                        final DelayedOperationPurgatory purgatory) {
+        this(topics, commands, coordinator, config, replicationFactor, purgatory,
+            Executors.newSingleThreadExecutor(runnable -> {
             final Thread thread = new Thread(runnable, "keel-group-loader");
             thread.setDaemon(true);
             return thread;
@@ -66,11 +86,15 @@ public final class OffsetsTopic implements AutoCloseable {
     /**
      * @param loader runs the loads, one at a time; shut down by {@link #close()}.
      */
-    OffsetsTopic(final TopicManager topics, final GroupCoordinator coordinator, final GroupConfig config,
+    OffsetsTopic(final TopicManager topics, final TopicCommands commands, final GroupCoordinator coordinator,
+                 final GroupConfig config, final int replicationFactor, final DelayedOperationPurgatory purgatory,
                  final ExecutorService loader) {
         this.topics = topics;
+        this.commands = commands;
         this.coordinator = coordinator;
         this.config = config;
+        this.replicationFactor = replicationFactor;
+        this.purgatory = purgatory;
         this.states = new AtomicIntegerArray(config.offsetsTopicNumPartitions());
         this.loader = loader;
     }
@@ -83,7 +107,7 @@ public final class OffsetsTopic implements AutoCloseable {
      */
     public void startup() {
         final TopicManager.Topic topic = topics.topic(NAME);
-        if (topic == null) {
+        if (topic == null || topics.clusterMode()) {
             return;
         }
         if (topic.partitionCount() != states.length()) {
@@ -111,13 +135,38 @@ public final class OffsetsTopic implements AutoCloseable {
         overrides.put(LogConfig.SEGMENT_BYTES_CONFIG, Integer.toString(logConfig.segmentBytes()));
         overrides.put(LogConfig.SEGMENT_INDEX_BYTES_CONFIG, Integer.toString(logConfig.segmentIndexBytes()));
         try {
-            topics.createTopic(NAME, states.length(), 1, overrides, false);
+            commands.createTopic(NAME, states.length(), replicationFactor, overrides, false);
         } catch (final TopicException ex) {
             if (topics.topic(NAME) == null) {
                 throw new IOException("Cannot create " + NAME + ": " + ex.getMessage(), ex);
             }
         }
-        scheduleLoads(topics.topic(NAME));
+        if (!topics.clusterMode()) {
+            scheduleLoads(topics.topic(NAME));
+        }
+    }
+
+    /**
+     * In a cluster: this broker now leads ({@code leader}) or no longer leads a partition of the topic; its groups
+     * are loaded from, or unloaded, in order on the loader thread. Leading again a partition already loaded or
+     * loading changes nothing.
+     *
+     * @param index   the partition.
+     * @param replica the local replica ({@code null} when it was stopped).
+     * @param leader  whether this broker leads it now.
+     */
+    public void onLeadership(final int index, final Partition replica, final boolean leader) {
+        if (index < 0 || index >= states.length() || closed) {
+            return;
+        }
+        if (leader) {
+            final int state = states.get(index);
+            if (state != LOADING && state != LOADED && states.compareAndSet(index, state, LOADING)) {
+                loader.execute(() -> load(index, replica));
+            }
+        } else if (states.getAndSet(index, NOT_OWNED) != NOT_OWNED) {
+            loader.execute(() -> coordinator.unloadPartition(index));
+        }
     }
 
     /**
@@ -130,7 +179,8 @@ public final class OffsetsTopic implements AutoCloseable {
     /**
      * @param groupId a group id.
      * @return NONE when the group's partition is loaded; COORDINATOR_LOAD_IN_PROGRESS while it waits for or runs its
-     *         load; COORDINATOR_NOT_AVAILABLE when the topic does not exist yet or the load failed.
+     *         load; NOT_COORDINATOR when another broker leads it; COORDINATOR_NOT_AVAILABLE when the topic does not
+     *         exist yet or the load failed.
      */
     public short status(final String groupId) {
         switch (states.get(coordinator.partitionFor(groupId == null ? "" : groupId))) {
@@ -138,6 +188,8 @@ public final class OffsetsTopic implements AutoCloseable {
                 return GroupErrors.NONE;
             case LOADING:
                 return GroupErrors.COORDINATOR_LOAD_IN_PROGRESS;
+            case NOT_OWNED:
+                return GroupErrors.NOT_COORDINATOR;
             default:
                 return GroupErrors.COORDINATOR_NOT_AVAILABLE;
         }
@@ -182,10 +234,15 @@ public final class OffsetsTopic implements AutoCloseable {
             return;
         }
         try {
-            coordinator.loadPartition(new PartitionOffsetsLog(partition));
-            states.set(index, LOADED);
+            coordinator.loadPartition(new PartitionOffsetsLog(partition, topics.clusterMode() ? purgatory : null,
+                () -> {
+                    final TopicManager.Topic topic = topics.topic(NAME);
+                    return topic == null ? 1 : topic.minInSyncReplicas();
+                }));
+            // a resignation queued behind this load wins: it set NOT_OWNED and unloads next
+            states.compareAndSet(index, LOADING, LOADED);
         } catch (final IOException | RuntimeException ex) {
-            states.set(index, FAILED);
+            states.compareAndSet(index, LOADING, FAILED);
             LOG.error("Cannot load {}-{}: its groups answer COORDINATOR_NOT_AVAILABLE until a restart", NAME, index,
                 ex);
         }
@@ -211,13 +268,28 @@ public final class OffsetsTopic implements AutoCloseable {
 
     /**
      * An {@link OffsetsLog} over the partition, so that appends move its high watermark (a consumer of
-     * {@code __consumer_offsets}, such as Kafka's tools, reads them) and wake parked fetches. Thread-safe.
+     * {@code __consumer_offsets}, such as Kafka's tools, reads them) and wake parked fetches. In a cluster an append
+     * is answered once the in-sync replicas hold it (acks=all with the topic's min.insync.replicas, as Kafka's
+     * {@code offsets.commit.required.acks=-1}), or REQUEST_TIMED_OUT after {@value #COMMIT_TIMEOUT_MS} ms (Kafka's
+     * {@code offsets.commit.timeout.ms}); the group coordinator maps the errors as Kafka does. Thread-safe.
      */
     private static final class PartitionOffsetsLog implements OffsetsLog {
-        private final Partition partition;
+        private static final long COMMIT_TIMEOUT_MS = 5_000;
 
-        PartitionOffsetsLog(final Partition partition) {
+        private final Partition partition;
+        private final DelayedOperationPurgatory replicated;
+        private final IntSupplier minInSyncReplicas;
+
+        /**
+         * @param partition         the leader replica.
+         * @param replicated        the purgatory acks=all appends wait in, or {@code null} for acks=1.
+         * @param minInSyncReplicas the topic's min.insync.replicas now.
+         */
+        PartitionOffsetsLog(final Partition partition, final DelayedOperationPurgatory replicated,
+                            final IntSupplier minInSyncReplicas) {
             this.partition = partition;
+            this.replicated = replicated;
+            this.minInSyncReplicas = minInSyncReplicas;
         }
 
         @Override
@@ -228,8 +300,34 @@ public final class OffsetsTopic implements AutoCloseable {
         @Override
         public void append(final ByteBuffer batch, final AppendCompletion completion) {
             final AppendResult result = new AppendResult();
-            final int code = partition.tryAppendAsLeader(batch, 1, 1, result);
-            completion.onAppended(code, code == ErrorCode.NONE ? null : result.errorMessage());
+            if (replicated == null) {
+                final int code = partition.tryAppendAsLeader(batch, 1, 1, result);
+                completion.onAppended(code, code == ErrorCode.NONE ? null : result.errorMessage());
+                return;
+            }
+            final int minIsr = minInSyncReplicas.getAsInt();
+            final int leaderEpoch = partition.leaderEpoch();
+            final int code = partition.tryAppendAsLeader(batch, -1, minIsr, result);
+            if (code != ErrorCode.NONE) {
+                completion.onAppended(code, result.errorMessage());
+                return;
+            }
+            final long requiredOffset = result.lastOffset() + 1;
+            replicated.tryCompleteElseWatch(new DelayedOperation(COMMIT_TIMEOUT_MS) {
+                @Override
+                protected boolean tryComplete() {
+                    return partition.checkEnoughReplicasReachOffset(requiredOffset, leaderEpoch, minIsr)
+                        != Partition.PENDING;
+                }
+
+                @Override
+                protected void onComplete(final boolean expired) {
+                    final int check = partition.checkEnoughReplicasReachOffset(requiredOffset, leaderEpoch, minIsr);
+                    completion.onAppended(check == Partition.PENDING ? ReplicationError.REQUEST_TIMED_OUT : check,
+                        check == ErrorCode.NONE ? null : "The in-sync replicas of " + partition.topicPartition()
+                            + " did not reach offset " + requiredOffset);
+                }
+            }, List.of(partition));
         }
 
         @Override
