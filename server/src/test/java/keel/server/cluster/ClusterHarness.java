@@ -94,8 +94,7 @@ final class ClusterHarness implements AutoCloseable {
         CuratorFramework admin = null;
         try {
             admin = ZkTesting.client(zookeeper);
-            final Path logback = dir.resolve("logback-broker.xml");
-            Files.writeString(logback, """
+            Files.writeString(dir.resolve("logback-broker.xml"), """
                 <configuration>
                   <statusListener class="ch.qos.logback.core.status.NopStatusListener"/>
                   <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
@@ -106,7 +105,16 @@ final class ClusterHarness implements AutoCloseable {
                   <root level="WARN"><appender-ref ref="OUT"/></root>
                 </configuration>
                 """);
-            final ClusterHarness cluster = new ClusterHarness(dir, zookeeper, admin, Map.copyOf(overrides), logback);
+        } catch (final Exception | Error ex) {
+            if (admin != null) {
+                admin.close();
+            }
+            zookeeper.close();
+            throw ex;
+        }
+        final ClusterHarness cluster = new ClusterHarness(dir, zookeeper, admin, Map.copyOf(overrides),
+            dir.resolve("logback-broker.xml"));
+        try {
             for (int id = 1; id <= count; id++) {
                 cluster.launch(id);
             }
@@ -116,10 +124,8 @@ final class ClusterHarness implements AutoCloseable {
             cluster.await(() -> cluster.controllerId() > 0, START_TIMEOUT_MS, () -> "a controller");
             return cluster;
         } catch (final Exception | Error ex) {
-            if (admin != null) {
-                admin.close();
-            }
-            zookeeper.close();
+            cluster.printOutputs(System.err);
+            cluster.close();
             throw ex;
         }
     }
@@ -389,7 +395,7 @@ final class ClusterHarness implements AutoCloseable {
             out.println("==== broker " + broker.id + " output (last " + TAIL_LINES + " lines of " + broker.output
                 + ") ====");
             try {
-                final List<String> lines = Files.readAllLines(broker.output, StandardCharsets.UTF_8);
+                final List<String> lines = Files.readAllLines(broker.output, StandardCharsets.ISO_8859_1);
                 lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()).forEach(out::println);
             } catch (final IOException ex) {
                 out.println("(cannot read: " + ex + ")");
