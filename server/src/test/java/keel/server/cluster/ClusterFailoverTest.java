@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -180,51 +179,76 @@ class ClusterFailoverTest {
 
     @Test
     @Timeout(180)
-    void shouldFenceOldControllerWhenItResumesAfterSigstop() throws Exception {
+    void shouldFenceOldControllersWhenTheyResumeAfterSigstop() throws Exception {
         cluster = ClusterHarness.start(dir, 3, BROKER_CONFIG);
         cluster.createTopicInZooKeeper("fenced", 3, 3);
         cluster.awaitFullIsr("fenced", 3, 3, WAIT_MS);
-        final int old = cluster.controllerId();
-        final int oldEpoch = cluster.controllerEpoch();
+        final int first = cluster.controllerId();
+        final int firstEpoch = cluster.controllerEpoch();
 
-        // 1. pause the controller; while its session is still alive, give it work: a new topic, whose notification
-        //    waits in its socket until it resumes, when it may try to act on it with its stale epoch
-        cluster.sigstop(old);
+        // 1. pause the controller; while its session still lives, give it work: a new topic, whose notification
+        //    waits in its socket until it resumes
+        cluster.sigstop(first);
         cluster.createTopicInZooKeeper("late", 3, 3);
 
         // 2. its session expires: another broker takes over with a higher epoch and does that work
-        // (a new controller creates /controller first, then increments /controller_epoch)
-        cluster.await(() -> cluster.controllerId() > 0 && cluster.controllerId() != old
-            && cluster.controllerEpoch() > oldEpoch, WAIT_MS, () -> "a controller other than " + old
-            + " with an epoch above " + oldEpoch);
-        final int current = cluster.controllerId();
-        final int newEpoch = cluster.controllerEpoch();
-        final Map<String, LeaderAndIsr> decided = new HashMap<>();
-        for (final String topic : List.of("fenced", "late")) {
+        final int second = awaitControllerAfter(firstEpoch, List.of(first));
+        final int secondEpoch = cluster.controllerEpoch();
+        awaitDecidedWithout(secondEpoch, second, first, "fenced", "late");
+
+        // 3. pause the second controller too and create a topic nobody has decided yet; then resume the first: it
+        //    wakes up believing it is controller (the second's /controller still stands until its session expires)
+        //    and may try to create that topic's states with its stale epoch
+        cluster.sigstop(second);
+        // (with a fixed assignment: a round robin would refuse three replicas while only two brokers are registered)
+        cluster.createTopicInZooKeeper("later", List.of(List.of(1, 2, 3), List.of(2, 3, 1), List.of(3, 1, 2)));
+        cluster.sigcont(first);
+
+        // 4. the second's session expires: a third controller (the first may win this election, legitimately, with
+        //    a new epoch) decides every partition, the new topic's included; then the second resumes
+        final int third = awaitControllerAfter(secondEpoch, List.of(second));
+        final int thirdEpoch = cluster.controllerEpoch();
+        awaitDecidedWithout(thirdEpoch, third, second, "fenced", "late", "later");
+        cluster.sigcont(second);
+        cluster.awaitRegistered(first);
+        cluster.awaitRegistered(second);
+        cluster.awaitOutput(first, "Broker " + first + " is no longer the controller (epoch " + firstEpoch + ")",
+            WAIT_MS);
+        cluster.awaitOutput(second, "Broker " + second + " is no longer the controller (epoch " + secondEpoch + ")",
+            WAIT_MS);
+        System.out.printf("controller failover: %d (epoch %d) paused, %d took epoch %d, was paused, %d took epoch %d; "
+            + "writes of deposed controllers rejected: %d by %d, %d by %d%n", first, firstEpoch, second, secondEpoch,
+            third, thirdEpoch, countOccurrences(cluster.output(first), "was deposed"), first,
+            countOccurrences(cluster.output(second), "was deposed"), second);
+
+        // 5. nothing the resumed controllers decided landed: every state is the third controller's
+        assertEquals(third, cluster.controllerId());
+        assertEquals(thirdEpoch, cluster.controllerEpoch());
+        for (final String topic : List.of("fenced", "late", "later")) {
             for (int p = 0; p < 3; p++) {
-                decided.put(topic + "-" + p, cluster.awaitState(topic, p, s -> s.controllerEpoch() == newEpoch
-                    && s.leader() >= 0 && s.leader() != old && !s.isr().contains(old), WAIT_MS,
-                    "decided by controller " + current + " without broker " + old));
+                final LeaderAndIsr now = cluster.state(topic, p);
+                assertEquals(thirdEpoch, now.controllerEpoch(), topic + "-" + p + " " + now);
             }
         }
+    }
 
-        // 3. the old controller resumes: it learns it was deposed and rejoins as an ordinary broker
-        cluster.sigcont(old);
-        cluster.awaitRegistered(old);
-        cluster.awaitOutput(old, "Broker " + old + " is no longer the controller", WAIT_MS);
-        System.out.printf("controller failover: %d (epoch %d) paused, %d took epoch %d; the resumed controller's "
-            + "writes rejected: %d%n", old, oldEpoch, current, newEpoch,
-            countOccurrences(cluster.output(old), "was deposed"));
+    /** Waits for a controller other than {@code excluded} with an epoch above {@code epoch}; returns its id. */
+    private int awaitControllerAfter(final int epoch, final List<Integer> excluded) {
+        // (a new controller creates /controller first, then increments /controller_epoch)
+        cluster.await(() -> cluster.controllerId() > 0 && !excluded.contains(cluster.controllerId())
+            && cluster.controllerEpoch() > epoch, WAIT_MS, () -> "a controller other than " + excluded
+            + " with an epoch above " + epoch);
+        return cluster.controllerId();
+    }
 
-        // 4. nothing it decided landed: the controller and every partition state are the new controller's
-        assertEquals(current, cluster.controllerId());
-        assertEquals(newEpoch, cluster.controllerEpoch());
-        for (final Map.Entry<String, LeaderAndIsr> entry : decided.entrySet()) {
-            final String[] name = entry.getKey().split("-");
-            final LeaderAndIsr now = cluster.state(name[0], Integer.parseInt(name[1]));
-            assertEquals(newEpoch, now.controllerEpoch(), entry.getKey() + " " + now);
-            assertEquals(entry.getValue().leader(), now.leader(), entry.getKey() + " " + now);
-            assertEquals(entry.getValue().leaderEpoch(), now.leaderEpoch(), entry.getKey() + " " + now);
+    /** Waits until the controller of {@code epoch} has decided every partition without broker {@code gone}. */
+    private void awaitDecidedWithout(final int epoch, final int controller, final int gone, final String... topics) {
+        for (final String topic : topics) {
+            for (int p = 0; p < 3; p++) {
+                cluster.awaitState(topic, p, s -> s.controllerEpoch() == epoch && s.leader() >= 0
+                    && s.leader() != gone && !s.isr().contains(gone), WAIT_MS, "decided by controller "
+                    + controller + " (epoch " + epoch + ") without broker " + gone);
+            }
         }
     }
 

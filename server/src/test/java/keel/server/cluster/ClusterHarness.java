@@ -314,6 +314,16 @@ final class ClusterHarness implements AutoCloseable {
         return new ZkTopicAdmin(admin).createTopic(topic, partitions, replicationFactor, 0);
     }
 
+    /**
+     * Creates a topic with a fixed assignment, whatever brokers are live (as a topic created while they were).
+     *
+     * @param replicas the replicas of partition {@code p} at index {@code p}.
+     */
+    void createTopicInZooKeeper(final String topic, final List<List<Integer>> replicas) throws Exception {
+        admin.create().creatingParentContainersIfNeeded().forPath(ZkPaths.topic(topic),
+            new TopicAssignment(replicas).toJson());
+    }
+
     // Waits
 
     /**
