@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 
 import keel.replication.LeaderAndIsr;
 import keel.replication.Partition;
@@ -49,12 +50,23 @@ final class ClusterPartitions implements PartitionLeadershipListener {
     private final TopicManager topics;
     private final ReplicaManager replicas;
     private final Hook hook;
+    private final LongSupplier registeredZxid;
 
-    ClusterPartitions(final int brokerId, final TopicManager topics, final ReplicaManager replicas, final Hook hook) {
+    /**
+     * @param brokerId       this broker.
+     * @param topics         the local topics.
+     * @param replicas       the replica manager.
+     * @param hook           told of leadership changes (the offsets topic).
+     * @param registeredZxid the transaction that created this broker's registration ({@link Long#MAX_VALUE} before
+     *                       it registered).
+     */
+    ClusterPartitions(final int brokerId, final TopicManager topics, final ReplicaManager replicas, final Hook hook,
+                      final LongSupplier registeredZxid) {
         this.brokerId = brokerId;
         this.topics = topics;
         this.replicas = replicas;
         this.hook = hook;
+        this.registeredZxid = registeredZxid;
     }
 
     @Override
@@ -69,9 +81,26 @@ final class ClusterPartitions implements PartitionLeadershipListener {
     }
 
     @Override
+    public void onLeaderAndIsr(final String topic, final int partition, final List<Integer> assigned,
+                               final keel.server.cluster.LeaderAndIsr state) {
+        onLeaderAndIsr(topic, partition, assigned, state, Long.MAX_VALUE);
+    }
+
+    /**
+     * A state naming this broker leader that was written before this broker's registration was decided in its
+     * previous life (or while it was away): its log may have lost the tail since, so it does not lead on it; the
+     * controller sees the same (a registration newer than the state) and elects again, at a new leader epoch, and
+     * that state is applied. Kafka's broker epoch (KIP-380) serves the same purpose.
+     */
+    @Override
     public synchronized void onLeaderAndIsr(final String topic, final int partition, final List<Integer> assigned,
-                                            final keel.server.cluster.LeaderAndIsr state) {
+                                            final keel.server.cluster.LeaderAndIsr state, final long stateZxid) {
         final TopicPartition tp = new TopicPartition(topic, partition);
+        if (state.leader() == brokerId && stateZxid < registeredZxid.getAsLong()) {
+            LOG.info("Broker {} led {} at leader epoch {} before it registered again: waiting for the controller to "
+                + "elect anew", brokerId, tp, state.leaderEpoch());
+            return;
+        }
         try {
             if (!assigned.contains(brokerId)) {
                 stop(tp);

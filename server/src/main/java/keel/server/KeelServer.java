@@ -209,6 +209,9 @@ public final class KeelServer implements AutoCloseable {
                                 topic.onLeadership(partition.partition(), null, false);
                             }
                         }
+                    }, () -> {
+                        final ClusterCoordinator self = joined.get();
+                        return self == null ? Long.MAX_VALUE : self.registeredZxid();
                     });
                 cluster = ClusterCoordinator.connect(config.zookeeperConnect(), config.zookeeperSessionTimeoutMs(),
                     config.zookeeperConnectionTimeoutMs(), config.brokerId(), config.uncleanLeaderElection(),

@@ -38,6 +38,7 @@ public final class BrokerRegistration implements AutoCloseable {
     private final Time time;
     private final ConnectionStateListener reRegister;
     private volatile boolean closed;
+    private volatile long registeredZxid = Long.MAX_VALUE;
 
     /**
      * @param zk                  a started client.
@@ -52,6 +53,16 @@ public final class BrokerRegistration implements AutoCloseable {
         this.waitForOldSessionMs = sessionTimeoutMs + EXPIRY_MARGIN_MS;
         this.time = time;
         this.reRegister = this::onConnectionStateChanged;
+    }
+
+    /**
+     * The ZooKeeper transaction that created the current registration (Kafka's broker epoch, KIP-380): a partition
+     * state written before it was decided while this broker was away, or in its previous life.
+     *
+     * @return the registration's czxid, or {@link Long#MAX_VALUE} while not registered.
+     */
+    public long registeredZxid() {
+        return registeredZxid;
     }
 
     public BrokerInfo broker() {
@@ -78,8 +89,10 @@ public final class BrokerRegistration implements AutoCloseable {
         while (!closed) {
             final long session = sessionId();
             try {
-                zk.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
+                final Stat created = new Stat();
+                zk.create().storingStatIn(created).creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
                     .forPath(path, broker.toJson());
+                registeredZxid = created.getCzxid();
                 LOG.info("Registered broker {} at {}:{} (session 0x{})", broker.id(), broker.host(), broker.port(),
                     Long.toHexString(session));
                 return;
@@ -91,6 +104,7 @@ public final class BrokerRegistration implements AutoCloseable {
                 }
                 if (stat.getEphemeralOwner() == session) {
                     // our own create went through before a connection loss hid the answer
+                    registeredZxid = stat.getCzxid();
                     return;
                 }
                 final long remainingNs = deadlineNs - time.nanoseconds();

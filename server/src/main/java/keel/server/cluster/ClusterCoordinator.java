@@ -177,6 +177,14 @@ public final class ClusterCoordinator implements AutoCloseable {
     }
 
     /**
+     * @return the transaction that created this broker's current registration, or {@link Long#MAX_VALUE} before
+     *     it registered (see {@link BrokerRegistration#registeredZxid()}).
+     */
+    public synchronized long registeredZxid() {
+        return registration == null ? Long.MAX_VALUE : registration.registeredZxid();
+    }
+
+    /**
      * @return whether this broker is the controller now.
      */
     public synchronized boolean isController() {

@@ -3,7 +3,9 @@ package keel.server.cluster;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
@@ -265,6 +267,14 @@ public final class KeelController implements AutoCloseable {
             // The live brokers are read after the topics: a broker that registered before a topic was created is
             // then seen as live when the topic's partitions get their first ISR (ZooKeeper orders one client's reads).
             final Set<Integer> live = intChildren(ZkPaths.BROKER_IDS);
+            // each live broker's broker epoch: the transaction that created its registration (KIP-380)
+            final Map<Integer, Long> registeredAt = new HashMap<>();
+            for (final int id : live) {
+                final Stat stat = zk.checkExists().forPath(ZkPaths.broker(id));
+                if (stat != null) {
+                    registeredAt.put(id, stat.getCzxid());
+                }
+            }
             final Set<Integer> shuttingDown = intChildren(ZkPaths.CONTROLLED_SHUTDOWN);
             for (final String topic : topics) {
                 if (!active) {
@@ -278,7 +288,8 @@ public final class KeelController implements AutoCloseable {
                 }
                 final TopicAssignment assignment = TopicAssignment.fromJson(data);
                 for (int p = 0; p < assignment.partitions().size(); p++) {
-                    if (!reconcilePartition(topic, p, assignment.partitions().get(p), live, shuttingDown)) {
+                    if (!reconcilePartition(topic, p, assignment.partitions().get(p), live, registeredAt,
+                        shuttingDown)) {
                         return;
                     }
                 }
@@ -292,10 +303,13 @@ public final class KeelController implements AutoCloseable {
     }
 
     private boolean reconcilePartition(final String topic, final int partition, final List<Integer> replicas,
-                                       final Set<Integer> live, final Set<Integer> shuttingDown) throws Exception {
+                                       final Set<Integer> live, final Map<Integer, Long> registeredAt,
+                                       final Set<Integer> shuttingDown) throws Exception {
         for (int attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
-            final LeaderAndIsr current = readState(topic, partition);
-            final LeaderAndIsr next = decide(current, replicas, live, shuttingDown);
+            final Stat stat = new Stat();
+            final LeaderAndIsr current = readState(topic, partition, stat);
+            final LeaderAndIsr next = decide(current, replicas, live, shuttingDown,
+                current == null ? Set.of() : bounced(current, registeredAt, stat.getMzxid()));
             if (next == null) {
                 return true;
             }
@@ -323,12 +337,44 @@ public final class KeelController implements AutoCloseable {
     }
 
     /**
-     * The election rules. Package-private and pure, so that tests can check them without ZooKeeper.
-     *
-     * @return the state to write, or {@code null} when the current one stands.
+     * The members of a state (leader and ISR) that registered again after the state was last written: they died and
+     * came back (a restart faster than the controller noticed, or one it never saw), and may have lost the tail of
+     * their logs, so they are no longer in sync, and a leader among them leads only after a new election.
+     */
+    private static Set<Integer> bounced(final LeaderAndIsr state, final Map<Integer, Long> registeredAt,
+                                        final long stateZxid) {
+        final Set<Integer> bounced = new TreeSet<>();
+        for (final int member : state.isr()) {
+            final Long registered = registeredAt.get(member);
+            if (registered != null && registered > stateZxid) {
+                bounced.add(member);
+            }
+        }
+        final Long leaderRegistered = registeredAt.get(state.leader());
+        if (leaderRegistered != null && leaderRegistered > stateZxid) {
+            bounced.add(state.leader());
+        }
+        return bounced;
+    }
+
+    /**
+     * The election rules without restarted brokers; see {@link #decide(LeaderAndIsr, List, Set, Set, Set)}.
      */
     LeaderAndIsr decide(final LeaderAndIsr current, final List<Integer> replicas, final Set<Integer> live,
                         final Set<Integer> shuttingDown) {
+        return decide(current, replicas, live, shuttingDown, Set.of());
+    }
+
+    /**
+     * The election rules. Package-private and pure, so that tests can check them without ZooKeeper.
+     *
+     * @param bounced live members of the state that registered again since it was written: they leave the ISR
+     *                (unless no other live member is left, after a restart of every replica), and a bounced
+     *                leader is elected anew (itself again only when nobody else is eligible), at a new leader epoch.
+     * @return the state to write, or {@code null} when the current one stands.
+     */
+    LeaderAndIsr decide(final LeaderAndIsr current, final List<Integer> replicas, final Set<Integer> live,
+                        final Set<Integer> shuttingDown, final Set<Integer> bounced) {
         if (current == null) {
             // a new partition: its live replicas form the ISR, the first of them leads
             final List<Integer> isr = new ArrayList<>();
@@ -345,12 +391,19 @@ public final class KeelController implements AutoCloseable {
         final int leader = current.leader();
         final boolean leaderLive = leader != LeaderAndIsr.NO_LEADER && live.contains(leader);
         // a stopping leader keeps its partitions when no other live ISR member could take them (as Kafka does)
-        final boolean leaderStays = leaderLive
+        final boolean leaderStays = leaderLive && !bounced.contains(leader)
             && (!shuttingDown.contains(leader) || !canMove(current, replicas, live, shuttingDown));
-        final List<Integer> liveIsr = new ArrayList<>();
+        List<Integer> liveIsr = new ArrayList<>();
         for (final int replica : current.isr()) {
             if (live.contains(replica) && (!shuttingDown.contains(replica) || replica == leader && leaderStays)) {
                 liveIsr.add(replica);
+            }
+        }
+        if (!bounced.isEmpty()) {
+            final List<Integer> steady = new ArrayList<>(liveIsr);
+            steady.removeAll(bounced);
+            if (!steady.isEmpty()) {
+                liveIsr = steady;
             }
         }
         if (leaderStays) {
@@ -402,8 +455,7 @@ public final class KeelController implements AutoCloseable {
         return false;
     }
 
-    private LeaderAndIsr readState(final String topic, final int partition) throws Exception {
-        final Stat stat = new Stat();
+    private LeaderAndIsr readState(final String topic, final int partition, final Stat stat) throws Exception {
         try {
             final byte[] data = zk.getData().storingStatIn(stat).forPath(ZkPaths.state(topic, partition));
             return LeaderAndIsr.fromJson(data, stat.getVersion());

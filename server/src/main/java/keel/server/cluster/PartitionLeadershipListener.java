@@ -39,6 +39,22 @@ public interface PartitionLeadershipListener {
     void onLeaderAndIsr(String topic, int partition, List<Integer> replicas, LeaderAndIsr state);
 
     /**
+     * {@link #onLeaderAndIsr(String, int, List, LeaderAndIsr)} with the ZooKeeper transaction that last wrote the
+     * state, which a broker compares with its own registration's (a state older than the registration was decided
+     * before this broker came back, see {@link BrokerRegistration#registeredZxid()}).
+     *
+     * @param topic     the topic.
+     * @param partition the partition.
+     * @param replicas  the partition's assigned replicas, preferred leader first.
+     * @param state     the new state.
+     * @param stateZxid the mzxid of the state znode.
+     */
+    default void onLeaderAndIsr(String topic, int partition, List<Integer> replicas, LeaderAndIsr state,
+                                long stateZxid) {
+        onLeaderAndIsr(topic, partition, replicas, state);
+    }
+
+    /**
      * The partition was deleted (its topic was deleted).
      *
      * @param topic     the topic.

@@ -158,14 +158,14 @@ public final class ZkClusterView implements ClusterView, AutoCloseable {
                 }
             } else if (parts.length == 7 && "topics".equals(parts[2]) && "state".equals(parts[6])) {
                 onState(parts[3], Integer.parseInt(parts[5]),
-                    LeaderAndIsr.fromJson(node.getData(), node.getStat().getVersion()));
+                    LeaderAndIsr.fromJson(node.getData(), node.getStat().getVersion()), node.getStat().getMzxid());
             }
         } catch (final IllegalArgumentException ex) {
             LOG.warn("Ignoring unreadable znode {}: {}", node.getPath(), ex.getMessage());
         }
     }
 
-    private void onState(final String topic, final int partition, final LeaderAndIsr state) {
+    private void onState(final String topic, final int partition, final LeaderAndIsr state, final long stateZxid) {
         final List<Integer> replicas;
         final TopicAssignment loaded = assignmentOf(topic);
         final Map<String, String> topicConfigs = configsOf(topic);
@@ -191,7 +191,7 @@ public final class ZkClusterView implements ClusterView, AutoCloseable {
         if (assignment != null) {
             listener.onTopicChanged(topic, assignment.topicIdOr(topic), assignment.partitions().size(), topicConfigs);
         }
-        listener.onLeaderAndIsr(topic, partition, replicas, state);
+        listener.onLeaderAndIsr(topic, partition, replicas, state, stateZxid);
     }
 
     /**

@@ -34,7 +34,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
@@ -336,8 +335,6 @@ class ClusterFailoverTest {
 
     @Test
     @Timeout(180)
-    @Disabled("fails: a leader restarted at once after SIGKILL leads again at its old leader epoch (see docs/cluster.md,"
-        + " 'Tests that kill brokers')")
     void shouldMoveLeadershipWhenKilledLeaderRestartsAtOnceWithLostTail() throws Exception {
         final String topic = "bounce";
         cluster = ClusterHarness.start(dir, 3, BROKER_CONFIG);
@@ -355,10 +352,15 @@ class ClusterFailoverTest {
 
         // 2. a broker that came back is a new replica, not the leader it was: another ISR member leads at a higher
         //    leader epoch, and every acknowledged record is still there
+        cluster.await(() -> {
+            final LeaderAndIsr now = cluster.state(topic, 0);
+            return now != null && now.leaderEpoch() > before.leaderEpoch();
+        }, WAIT_MS, () -> "a new leader epoch for " + topic + "-0 after broker " + leader + " came back; state before "
+            + before + ", now " + cluster.state(topic, 0));
         cluster.awaitFullIsr(topic, 1, 3, WAIT_MS);
         final LeaderAndIsr after = cluster.state(topic, 0);
         assertTrue(after.leaderEpoch() > before.leaderEpoch(), "state before " + before + ", after " + after);
-        final NavigableMap<Long, Long> log = TailingConsumer.readAll(cluster.bootstrap(), topic, 0, WAIT_MS);
+        final NavigableMap<Long, Long> log = TailingConsumer.readAll(cluster.bootstrap(), topic, 0, seq, WAIT_MS);
         assertEquals(seq, log.size(), "records after broker " + leader + " restarted with a lost tail (" + cut
             + "); state before " + before + ", after " + after);
     }

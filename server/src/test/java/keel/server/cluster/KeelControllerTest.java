@@ -251,13 +251,48 @@ class KeelControllerTest {
 
     private LeaderAndIsr decide(final LeaderAndIsr current, final List<Integer> replicas, final Set<Integer> live,
                                 final Set<Integer> shuttingDown) {
+        return decide(current, replicas, live, shuttingDown, Set.of());
+    }
+
+    private LeaderAndIsr decide(final LeaderAndIsr current, final List<Integer> replicas, final Set<Integer> live,
+                                final Set<Integer> shuttingDown, final Set<Integer> bounced) {
         // the election rules are pure: a controller that never starts does not touch ZooKeeper
         final KeelController controller = new KeelController(admin, 9, false, keel.log.Time.SYSTEM);
         try {
-            return controller.decide(current, replicas, live, shuttingDown);
+            return controller.decide(current, replicas, live, shuttingDown, bounced);
         } finally {
             controller.close();
         }
+    }
+
+    @Test
+    void shouldElectAnotherIsrMemberWhenLeaderRegisteredAgainSinceTheState() {
+        final LeaderAndIsr next = decide(new LeaderAndIsr(1, 4, List.of(1, 2, 3), 1, 6), List.of(1, 2, 3),
+            Set.of(1, 2, 3), Set.of(), Set.of(1));
+
+        assertEquals(2, next.leader());
+        assertEquals(List.of(2, 3), next.isr(), "the restarted broker may have lost its tail: out of the ISR");
+        assertEquals(5, next.leaderEpoch());
+    }
+
+    @Test
+    void shouldDropRestartedFollowerFromIsrWhenLeaderStays() {
+        final LeaderAndIsr next = decide(new LeaderAndIsr(1, 4, List.of(1, 2, 3), 1, 6), List.of(1, 2, 3),
+            Set.of(1, 2, 3), Set.of(), Set.of(3));
+
+        assertEquals(1, next.leader());
+        assertEquals(List.of(1, 2), next.isr());
+        assertEquals(5, next.leaderEpoch());
+    }
+
+    @Test
+    void shouldElectRestartedLeaderAtNewEpochWhenItIsTheOnlyReplica() {
+        final LeaderAndIsr next = decide(new LeaderAndIsr(1, 4, List.of(1), 1, 6), List.of(1), Set.of(1), Set.of(),
+            Set.of(1));
+
+        assertEquals(1, next.leader());
+        assertEquals(List.of(1), next.isr());
+        assertEquals(5, next.leaderEpoch());
     }
 
     @Test

@@ -138,13 +138,27 @@ final class TailingConsumer implements AutoCloseable {
      */
     static NavigableMap<Long, Long> readAll(final String bootstrap, final String topic, final int partition,
                                             final long timeoutMs) {
+        return readAll(bootstrap, topic, partition, 0, timeoutMs);
+    }
+
+    /**
+     * Reads a partition from its start to its end offset, once that end (the leader's high watermark) is at least
+     * {@code minEnd}: a leader elected a moment ago may still have its high watermark behind until its followers
+     * fetch again.
+     */
+    static NavigableMap<Long, Long> readAll(final String bootstrap, final String topic, final int partition,
+                                            final long minEnd, final long timeoutMs) {
         final NavigableMap<Long, Long> records = new TreeMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props(bootstrap))) {
             final TopicPartition tp = new TopicPartition(topic, partition);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
-            final long end = consumer.endOffsets(List.of(tp)).get(tp);
             final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            while (end < minEnd && System.nanoTime() - deadline < 0) {
+                // bounded by the deadline; each call is a round trip to the leader
+                end = consumer.endOffsets(List.of(tp)).get(tp);
+            }
             while (consumer.position(tp) < end) {
                 if (System.nanoTime() - deadline > 0) {
                     throw new AssertionError(topic + "-" + partition + ": read to " + consumer.position(tp)
