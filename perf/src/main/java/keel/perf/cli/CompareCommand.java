@@ -138,6 +138,8 @@ final class CompareCommand implements Callable<Integer> {
         report.config().put("candidate", labels.get(1));
         report.config().put("serverHeap", heap);
         report.config().put("serverJvmFlags", flags);
+        report.config().put("kafkaProperties", serverOptions.kafkaProperties);
+        report.config().put("keelProperties", serverOptions.keelProperties);
         report.config().put("quick", quick);
         report.config().put("brokers", brokers);
         report.config().put("arguments", commandLine.getParseResult().originalArgs());

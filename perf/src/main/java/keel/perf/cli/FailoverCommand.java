@@ -149,6 +149,8 @@ final class FailoverCommand implements Callable<Integer> {
         report.config().put("maxWaitSec", maxWaitNs / 1e9);
         report.config().put("serverHeap", settings.heap());
         report.config().put("serverJvmFlags", settings.jvmFlags());
+        report.config().put("kafkaProperties", serverOptions.kafkaProperties);
+        report.config().put("keelProperties", serverOptions.keelProperties);
         report.config().put("arguments", commandLine.getParseResult().originalArgs());
         report.summary().put("loadAverageBefore", loadBefore);
 
@@ -280,8 +282,10 @@ final class FailoverCommand implements Callable<Integer> {
         return "recovery = from the SIGKILL of partition 0's leader to the first ack of a record sent after it; max "
             + "ack gap = the longest time without any ack, over the gaps ending after the kill; " + Results.number(rate)
             + " records/s of " + recordSizeBytes + " B, acks=all, idempotent, linger.ms 5, request.timeout.ms 5000; "
-            + "topic RF 3, min.insync.replicas 2; each server's failure detection at its defaults (Kafka KRaft: "
-            + "broker.session.timeout.ms 9000; Keel: zookeeper.session.timeout.ms 18000)";
+            + "topic RF 3, min.insync.replicas 2; failure detection: Kafka KRaft broker.session.timeout.ms "
+            + serverOptions.kafkaProperties.getOrDefault("broker.session.timeout.ms", "9000 (default)")
+            + ", Keel zookeeper.session.timeout.ms "
+            + serverOptions.keelProperties.getOrDefault("zookeeper.session.timeout.ms", "18000 (default)");
     }
 
     private String markdownSection(final String command, final Instant startedAt, final Instant finishedAt,

@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import keel.perf.peer.KafkaLauncher;
@@ -36,6 +38,16 @@ final class ServerOptions {
     @Option(names = "--start-timeout", defaultValue = "180s", converter = Converters.DurationNs.class,
         description = "How long a server may take to answer (default: ${DEFAULT-VALUE}).")
     long startTimeoutNs;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+        description = "A server property for every Kafka node, applied last (repeatable), e.g. "
+            + "broker.session.timeout.ms=9000.")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    @Option(names = "--keel-property", paramLabel = "KEY=VALUE",
+        description = "A broker property for every Keel broker, applied last (repeatable), e.g. "
+            + "zookeeper.session.timeout.ms=9000.")
+    Map<String, String> keelProperties = new LinkedHashMap<>();
 
     @Option(names = "--keel-home", paramLabel = "DIR",
         description = "Keel source tree whose build runs as keel (default: the tree bin/keel-perf.sh is in).")
@@ -74,9 +86,9 @@ final class ServerOptions {
         final Path home = keelHome != null ? keelHome : Path.of(System.getProperty(KeelPerf.HOME_PROPERTY, "."));
         switch (name) {
             case KafkaLauncher.NAME:
-                return new KafkaLauncher();
+                return new KafkaLauncher(kafkaProperties);
             case KeelLauncher.NAME:
-                return new KeelLauncher(home);
+                return new KeelLauncher(home, keelProperties);
             default:
                 throw new CommandLine.ParameterException(commandLine, "servers are kafka or keel: server=" + name);
         }

@@ -24,6 +24,21 @@ public final class KafkaLauncher implements ServerLauncher {
     public static final String NAME = "kafka";
     private static final long FORMAT_TIMEOUT_MS = 60_000;
 
+    private final Map<String, String> overrides;
+
+    /** Kafka with the tool's generated configuration. */
+    public KafkaLauncher() {
+        this(Map.of());
+    }
+
+    /**
+     * @param overrides server properties applied last to every node's server.properties (e.g.
+     *                  broker.session.timeout.ms)
+     */
+    public KafkaLauncher(final Map<String, String> overrides) {
+        this.overrides = Map.copyOf(overrides);
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -51,8 +66,10 @@ public final class KafkaLauncher implements ServerLauncher {
             final Path nodeDir = count == 1 ? workDir : Files.createDirectories(workDir.resolve(NAME + "-" + (i + 1)));
             final Path dataDir = Files.createDirectories(nodeDir.resolve("data"));
             final Path config = nodeDir.resolve("server.properties");
-            ChildJvm.writeProperties(config, serverProperties(i + 1, ports[i], controllerPorts[i], voters.toString(),
-                dataDir, settings));
+            final Map<String, String> props = serverProperties(i + 1, ports[i], controllerPorts[i],
+                voters.toString(), dataDir, settings);
+            props.putAll(overrides);
+            ChildJvm.writeProperties(config, props);
             configs.add(config);
             outputs.add(nodeDir.resolve("server.out"));
             dataDirs.add(dataDir);

@@ -34,12 +34,23 @@ public final class KeelLauncher implements ServerLauncher {
         "replication/target/classes", "log-segment/target/classes", "index/target/classes");
 
     private final Path sourceRoot;
+    private final Map<String, String> overrides;
 
     /**
      * @param sourceRoot the root of the Keel source tree whose build output runs
      */
     public KeelLauncher(final Path sourceRoot) {
+        this(sourceRoot, Map.of());
+    }
+
+    /**
+     * @param sourceRoot the root of the Keel source tree whose build output runs
+     * @param overrides  broker properties applied last to every broker's properties file (e.g.
+     *                   zookeeper.session.timeout.ms)
+     */
+    public KeelLauncher(final Path sourceRoot, final Map<String, String> overrides) {
         this.sourceRoot = sourceRoot;
+        this.overrides = Map.copyOf(overrides);
     }
 
     @Override
@@ -72,8 +83,10 @@ public final class KeelLauncher implements ServerLauncher {
                 final int port = ChildJvm.freePort();
                 final Path dataDir = Files.createDirectories(nodeDir.resolve("data"));
                 final Path config = nodeDir.resolve("server.properties");
-                ChildJvm.writeProperties(config, count == 1 ? serverProperties(port, dataDir)
-                    : clusterProperties(i + 1, port, dataDir, zookeeperConnect, settings));
+                final Map<String, String> props = count == 1 ? serverProperties(port, dataDir)
+                    : clusterProperties(i + 1, port, dataDir, zookeeperConnect, settings);
+                props.putAll(overrides);
+                ChildJvm.writeProperties(config, props);
                 final Path output = nodeDir.resolve("server.out");
                 final List<String> command = ChildJvm.command(settings, classpath, MAIN_CLASS,
                     List.of(config.toString()));
