@@ -433,7 +433,11 @@ public final class Partition {
     public int onFollowerFetch(final int replicaId, final long fetchOffset, final int currentLeaderEpoch) {
         final int fencing = checkLeaderEpoch(currentLeaderEpoch);
         if (fencing == ReplicationError.UNKNOWN_LEADER_EPOCH) {
-            markFenced();
+            // only an assigned follower may tell this leader that a newer leader exists: a client claiming a
+            // replica id must not be able to stop writes
+            if (followers.containsKey(replicaId)) {
+                markFenced();
+            }
             return fencing;
         }
         if (fencing != ReplicationError.NONE) {

@@ -122,7 +122,10 @@ public interface ReplicaTransport {
         }
     }
 
-    /** One partition of the leader's Fetch response. Immutable (the records buffer is owned by the receiver). */
+    /**
+     * One partition of the leader's Fetch response. Immutable, except that the records buffer belongs to the receiver
+     * only until the callback returns (see {@link #records()}).
+     */
     final class FetchResult {
         private final int errorCode;
         private final long highWatermark;
@@ -167,6 +170,10 @@ public interface ReplicaTransport {
         }
 
         /**
+         * Valid only until the {@link FetchCallback} returns: a transport may read its next response into the same
+         * memory (the server's transport does, to avoid a fresh multi-megabyte buffer per fetch). A receiver that
+         * keeps records past the callback copies them; the receiver may move position and limit.
+         *
          * @return the batches between position and limit.
          */
         public ByteBuffer records() {

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import keel.log.LogConfig;
+import keel.replication.ReplicationConfig;
 import keel.server.group.GroupConfig;
 import keel.server.network.NetworkConfig;
 
@@ -63,6 +64,12 @@ public final class KeelConfig {
     public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
     public static final String CONTROLLED_SHUTDOWN_ENABLE = "controlled.shutdown.enable";
     public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
+    public static final String REPLICA_FETCH_MAX_BYTES = "replica.fetch.max.bytes";
+    public static final String REPLICA_FETCH_BACKOFF_MS = "replica.fetch.backoff.ms";
+    public static final String REPLICA_FETCH_WAIT_MAX_MS = "replica.fetch.wait.max.ms";
+    public static final String REPLICA_HW_CHECKPOINT_INTERVAL_MS = "replica.high.watermark.checkpoint.interval.ms";
+    public static final String REPLICA_SOCKET_TIMEOUT_MS = "replica.socket.timeout.ms";
+    public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
 
     private static final Set<String> KNOWN = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
         BROKER_ID, NODE_ID, LISTENERS, ADVERTISED_LISTENERS, LOG_DIRS, LOG_DIR, LOG_SEGMENT_BYTES, LOG_ROLL_MS,
@@ -73,7 +80,8 @@ public final class KeelConfig {
         NUM_PARTITIONS, DEFAULT_REPLICATION_FACTOR, MIN_INSYNC_REPLICAS, AUTO_CREATE_TOPICS_ENABLE,
         DELETE_TOPIC_ENABLE, MESSAGE_MAX_BYTES, NUM_IO_THREADS, ZOOKEEPER_CONNECT, ZOOKEEPER_SESSION_TIMEOUT_MS,
         ZOOKEEPER_CONNECTION_TIMEOUT_MS, BROKER_RACK, UNCLEAN_LEADER_ELECTION_ENABLE, CONTROLLED_SHUTDOWN_ENABLE,
-        REPLICA_LAG_TIME_MAX_MS)));
+        REPLICA_LAG_TIME_MAX_MS, REPLICA_FETCH_MAX_BYTES, REPLICA_FETCH_BACKOFF_MS, REPLICA_FETCH_WAIT_MAX_MS,
+        REPLICA_HW_CHECKPOINT_INTERVAL_MS, REPLICA_SOCKET_TIMEOUT_MS, OFFSETS_TOPIC_REPLICATION_FACTOR)));
 
     private final Map<String, String> props;
     private final int brokerId;
@@ -102,6 +110,9 @@ public final class KeelConfig {
     private final boolean uncleanLeaderElection;
     private final boolean controlledShutdown;
     private final long replicaLagTimeMaxMs;
+    private final ReplicationConfig replicationConfig;
+    private final int replicaSocketTimeoutMs;
+    private final int offsetsTopicReplicationFactor;
 
     private KeelConfig(final Map<String, String> raw) {
         this.props = Collections.unmodifiableMap(new LinkedHashMap<>(raw));
@@ -185,6 +196,22 @@ public final class KeelConfig {
         uncleanLeaderElection = booleanValue(UNCLEAN_LEADER_ELECTION_ENABLE, false);
         controlledShutdown = booleanValue(CONTROLLED_SHUTDOWN_ENABLE, true);
         replicaLagTimeMaxMs = longValue(REPLICA_LAG_TIME_MAX_MS, 30_000, 1, Long.MAX_VALUE);
+        replicationConfig = new ReplicationConfig().replicaLagTimeMaxMs(replicaLagTimeMaxMs)
+            .replicaFetchMaxBytes((int) longValue(REPLICA_FETCH_MAX_BYTES,
+                ReplicationConfig.REPLICA_FETCH_MAX_BYTES_DEFAULT, 1, Integer.MAX_VALUE))
+            .replicaFetchBackoffMs(longValue(REPLICA_FETCH_BACKOFF_MS,
+                ReplicationConfig.REPLICA_FETCH_BACKOFF_MS_DEFAULT, 0, Long.MAX_VALUE))
+            .replicaFetchWaitMaxMs(longValue(REPLICA_FETCH_WAIT_MAX_MS,
+                ReplicationConfig.REPLICA_FETCH_WAIT_MAX_MS_DEFAULT, 0, Integer.MAX_VALUE))
+            .highWatermarkCheckpointIntervalMs(longValue(REPLICA_HW_CHECKPOINT_INTERVAL_MS,
+                ReplicationConfig.HW_CHECKPOINT_INTERVAL_MS_DEFAULT, 1, Long.MAX_VALUE));
+        replicaSocketTimeoutMs = (int) longValue(REPLICA_SOCKET_TIMEOUT_MS, 30_000, 1, Integer.MAX_VALUE);
+        if (replicaSocketTimeoutMs <= replicationConfig.replicaFetchWaitMaxMs()) {
+            throw new IllegalArgumentException(REPLICA_SOCKET_TIMEOUT_MS + "=" + replicaSocketTimeoutMs
+                + " must be larger than " + REPLICA_FETCH_WAIT_MAX_MS + "="
+                + replicationConfig.replicaFetchWaitMaxMs());
+        }
+        offsetsTopicReplicationFactor = (int) longValue(OFFSETS_TOPIC_REPLICATION_FACTOR, 3, 1, Short.MAX_VALUE);
         // a single node has one replica of everything; a cluster (zookeeper.connect) may have more
         defaultReplicationFactor = (int) longValue(DEFAULT_REPLICATION_FACTOR, 1, 1,
             zookeeperConnect == null ? 1 : Short.MAX_VALUE);
@@ -388,6 +415,28 @@ public final class KeelConfig {
 
     public long replicaLagTimeMaxMs() {
         return replicaLagTimeMaxMs;
+    }
+
+    /**
+     * @return the replication settings (replica.lag.time.max.ms, replica.fetch.*, the HW checkpoint interval).
+     */
+    public ReplicationConfig replicationConfig() {
+        return replicationConfig;
+    }
+
+    /**
+     * @return replica.socket.timeout.ms: how long a follower waits for the leader's answer.
+     */
+    public int replicaSocketTimeoutMs() {
+        return replicaSocketTimeoutMs;
+    }
+
+    /**
+     * @return offsets.topic.replication.factor (capped by the live brokers when the topic is created, as a
+     *     demanding user of a small test cluster expects).
+     */
+    public int offsetsTopicReplicationFactor() {
+        return offsetsTopicReplicationFactor;
     }
 
     public NetworkConfig networkConfig() {

@@ -7,27 +7,37 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import keel.log.LogConfig;
 import keel.log.LogManager;
 import keel.log.LogManagerOptions;
 import keel.log.Time;
 import keel.replication.DelayedOperationPurgatory;
+import keel.replication.Partition;
+import keel.replication.PartitionStateStore;
+import keel.replication.ReplicaManager;
+import keel.replication.ReplicationError;
+import keel.replication.TopicPartition;
 import keel.server.group.GroupCoordinator;
 import keel.server.group.ScheduledTimer;
 import keel.server.cluster.ClusterCoordinator;
-import keel.server.cluster.LeaderAndIsr;
-import keel.server.cluster.PartitionLeadershipListener;
 import keel.server.metadata.ClusterView;
 import keel.server.metadata.MetaProperties;
 import keel.server.metadata.ProducerIdManager;
+import keel.server.metadata.TopicCommands;
 import keel.server.metadata.TopicManager;
 import keel.server.network.SocketServer;
+import keel.server.protocol.BrokerReplicaTransport;
 import keel.server.protocol.BrokerServices;
 import keel.server.protocol.KafkaRequestHandler;
 import keel.server.protocol.RequestVersions;
@@ -47,6 +57,8 @@ public final class KeelServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KeelServer.class);
     /** How long a controlled shutdown waits for the controller to move this broker's leaderships. */
     private static final long CONTROLLED_SHUTDOWN_TIMEOUT_MS = 30_000;
+    /** How long a topic change in a cluster waits for the controller's states to reach this broker. */
+    private static final long TOPIC_CHANGE_TIMEOUT_MS = 30_000;
 
     private final KeelConfig config;
     private final LogManager logs;
@@ -58,6 +70,7 @@ public final class KeelServer implements AutoCloseable {
     private final String clusterId;
     private final Groups groups;
     private final ClusterCoordinator cluster;
+    private final Replication replication;
     private final RequestVersions requestVersions;
     private boolean closed;
 
@@ -65,7 +78,8 @@ public final class KeelServer implements AutoCloseable {
                        final DelayedOperationPurgatory producePurgatory,
                        final DelayedOperationPurgatory fetchPurgatory, final ExecutorService blockingExecutor,
                        final SocketServer socketServer, final String clusterId, final Groups groups,
-                       final ClusterCoordinator cluster, final RequestVersions requestVersions) {
+                       final ClusterCoordinator cluster, final Replication replication,
+                       final RequestVersions requestVersions) {
         this.config = config;
         this.logs = logs;
         this.topics = topics;
@@ -76,7 +90,26 @@ public final class KeelServer implements AutoCloseable {
         this.clusterId = clusterId;
         this.groups = groups;
         this.cluster = cluster;
+        this.replication = replication;
         this.requestVersions = requestVersions;
+    }
+
+    /**
+     * A broker's replication in a cluster: the replica manager, the connections to the other brokers and the
+     * scheduler of fetch back-offs and periodic tasks, closed in that order (the high watermarks checkpointed last).
+     */
+    private record Replication(ReplicaManager manager, BrokerReplicaTransport transport,
+                               ScheduledExecutorService scheduler) {
+        void close() {
+            manager.close();
+            transport.close();
+            scheduler.shutdownNow();
+            try {
+                manager.checkpointHighWatermarks();
+            } catch (final IOException ex) {
+                LOG.warn("Cannot write the high-watermark checkpoints at shutdown: {}", ex.toString());
+            }
+        }
     }
 
     /** The group coordinator, its timer thread and the offsets topic's loader, closed in that order. */
@@ -113,35 +146,79 @@ public final class KeelServer implements AutoCloseable {
         final LogManager logs = LogManager.open(dataDir, defaults, options);
         final DelayedOperationPurgatory producePurgatory = new DelayedOperationPurgatory("produce");
         final DelayedOperationPurgatory fetchPurgatory = new DelayedOperationPurgatory("fetch");
+        final Partition.Listener partitionListener = partition -> {
+            producePurgatory.checkAndComplete(partition);
+            fetchPurgatory.checkAndComplete(partition);
+        };
+        final boolean clustered = config.zookeeperConnect() != null;
         ExecutorService blocking = null;
         Groups groups = null;
         ClusterCoordinator cluster = null;
+        Replication replication = null;
         String clusterId = localClusterId;
         try {
-            final TopicManager topics = TopicManager.load(logs, defaults, config.brokerId(), config.numPartitions(),
-                config.defaultReplicationFactor(), config.minInSyncReplicas(), partition -> {
-                    producePurgatory.checkAndComplete(partition);
-                    fetchPurgatory.checkAndComplete(partition);
-                });
-            final ProducerIdManager producerIds = ProducerIdManager.open(dataDir);
+            final TopicManager topics;
+            final AtomicReference<ClusterCoordinator> joined = new AtomicReference<>();
+            if (clustered) {
+                final Map<TopicPartition, Long> highWatermarks = ReplicaManager.readHighWatermarks(dataDir);
+                topics = TopicManager.loadForCluster(logs, defaults, config.brokerId(), config.numPartitions(),
+                    config.defaultReplicationFactor(), config.minInSyncReplicas(), partitionListener,
+                    log -> Partition.open(log, config.brokerId(), highWatermarks.getOrDefault(
+                        new TopicPartition(log.topic(), log.partition()), 0L), Time.SYSTEM, partitionListener));
+                replication = newReplication(config, joined);
+            } else {
+                topics = TopicManager.load(logs, defaults, config.brokerId(), config.numPartitions(),
+                    config.defaultReplicationFactor(), config.minInSyncReplicas(), partitionListener);
+            }
+            final ProducerIdManager producerIds;
             blocking = newBlockingExecutor(config.numIoThreads());
             final AtomicInteger boundPort = new AtomicInteger(config.listenerPort());
             final int advertisedPort = config.advertisedPort();
             final Map<String, String> brokerConfigs = new LinkedHashMap<>(config.originals());
             final ScheduledTimer groupTimer = new ScheduledTimer("keel-group-timer");
             final GroupCoordinator coordinator = new GroupCoordinator(config.groupConfig(), Time.SYSTEM, groupTimer);
-            groups = new Groups(coordinator, groupTimer, new OffsetsTopic(topics, coordinator, config.groupConfig()));
-            // loads run on the offsets topic's loader thread; requests meanwhile answer COORDINATOR_LOAD_IN_PROGRESS
-            groups.offsetsTopic().startup();
-            coordinator.start();
+            final TopicCommands topicCommands;
             final ClusterView view;
-            if (config.zookeeperConnect() == null) {
+            if (!clustered) {
+                producerIds = ProducerIdManager.open(dataDir);
+                topicCommands = topics;
+                groups = new Groups(coordinator, groupTimer, new OffsetsTopic(topics, topicCommands,
+                    coordinator, config.groupConfig(), 1));
                 view = ClusterView.singleNode(() -> new ClusterView.Node(config.brokerId(), config.advertisedHost(),
                     advertisedPort != 0 ? advertisedPort : boundPort.get(), config.brokerRack()), topics);
+                // loads run on the offsets topic's loader thread; requests meanwhile answer
+                // COORDINATOR_LOAD_IN_PROGRESS
+                groups.offsetsTopic().startup();
             } else {
+                final AtomicReference<OffsetsTopic> offsets = new AtomicReference<>();
+                final ClusterPartitions partitions = new ClusterPartitions(config.brokerId(), topics,
+                    replication.manager(), new ClusterPartitions.Hook() {
+                        @Override
+                        public void onLeadership(final TopicPartition partition, final Partition replica,
+                                                 final boolean leader) {
+                            final OffsetsTopic topic = offsets.get();
+                            if (topic != null && OffsetsTopic.NAME.equals(partition.topic())) {
+                                topic.onLeadership(partition.partition(), replica, leader);
+                            }
+                        }
+
+                        @Override
+                        public void onStopped(final TopicPartition partition) {
+                            final OffsetsTopic topic = offsets.get();
+                            if (topic != null && OffsetsTopic.NAME.equals(partition.topic())) {
+                                topic.onLeadership(partition.partition(), null, false);
+                            }
+                        }
+                    });
                 cluster = ClusterCoordinator.connect(config.zookeeperConnect(), config.zookeeperSessionTimeoutMs(),
                     config.zookeeperConnectionTimeoutMs(), config.brokerId(), config.uncleanLeaderElection(),
-                    new LeadershipLog(config.brokerId()), Time.SYSTEM);
+                    partitions, Time.SYSTEM);
+                joined.set(cluster);
+                producerIds = new ProducerIdManager(cluster.producerIdBlocks());
+                topicCommands = cluster.topicCommands(topics, TOPIC_CHANGE_TIMEOUT_MS);
+                groups = new Groups(coordinator, groupTimer, new OffsetsTopic(topics, topicCommands, coordinator,
+                    config.groupConfig(), config.offsetsTopicReplicationFactor()));
+                offsets.set(groups.offsetsTopic());
                 view = cluster.view();
                 clusterId = cluster.clusterId(localClusterId);
                 if (!clusterId.equals(localClusterId)) {
@@ -149,8 +226,9 @@ public final class KeelServer implements AutoCloseable {
                         config.brokerId(), clusterId, localClusterId);
                 }
             }
-            final BrokerServices services = new BrokerServices(topics, producerIds, producePurgatory, fetchPurgatory,
-                blocking, clusterId, config.advertisedHost(),
+            coordinator.start();
+            final BrokerServices services = new BrokerServices(topics, topicCommands, producerIds, producePurgatory,
+                fetchPurgatory, blocking, clusterId, config.advertisedHost(),
                 () -> advertisedPort != 0 ? advertisedPort : boundPort.get(), config.autoCreateTopics(),
                 config.deleteTopicEnable(), brokerConfigs, coordinator, groups.offsetsTopic(), view);
             final KafkaRequestHandler handler = new KafkaRequestHandler(services);
@@ -163,10 +241,13 @@ public final class KeelServer implements AutoCloseable {
             LOG.info("Keel broker {} started: cluster {}, {} topics in {}, listening on port {}", config.brokerId(),
                 clusterId, topics.topics().size(), dataDir.toAbsolutePath().normalize(), socketServer.boundPort());
             return new KeelServer(config, logs, topics, producePurgatory, fetchPurgatory, blocking, socketServer,
-                clusterId, groups, cluster, handler.versions());
+                clusterId, groups, cluster, replication, handler.versions());
         } catch (final IOException | RuntimeException ex) {
             if (groups != null) {
                 groups.close();
+            }
+            if (replication != null) {
+                replication.close();
             }
             if (cluster != null) {
                 cluster.close();
@@ -181,6 +262,56 @@ public final class KeelServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The replica manager of a broker in a cluster. It is made before the ZooKeeper session (the session's view
+     * delivers partition states to it at once); its ISR store and the other brokers' addresses come from the
+     * session once it exists ({@code joined}): an ISR change proposed before that fails and is retried.
+     */
+    private static Replication newReplication(final KeelConfig config,
+                                              final AtomicReference<ClusterCoordinator> joined) {
+        final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
+            final Thread thread = new Thread(runnable, "keel-replica-scheduler");
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+        final BrokerReplicaTransport transport = new BrokerReplicaTransport(config.brokerId(), brokerId -> {
+            final ClusterCoordinator cluster = joined.get();
+            if (cluster == null) {
+                return null;
+            }
+            for (final ClusterView.Node node : cluster.view().brokers()) {
+                if (node.id() == brokerId) {
+                    return new InetSocketAddress(node.host(), node.port());
+                }
+            }
+            return null;
+        }, config.replicaSocketTimeoutMs(), "keel-replica-" + config.brokerId());
+        final AtomicReference<PartitionStateStore> store = new AtomicReference<>();
+        final PartitionStateStore deferredStore = (partition, proposed, callback) -> {
+            PartitionStateStore target = store.get();
+            if (target == null && joined.get() != null) {
+                target = joined.get().partitionStateStore();
+                store.compareAndSet(null, target);
+            }
+            if (target == null) {
+                callback.onIsrUpdate(ReplicationError.NETWORK_EXCEPTION, null);
+            } else {
+                target.tryUpdateIsr(partition, proposed, callback);
+            }
+        };
+        final ReplicaManager manager = new ReplicaManager(config.brokerId(), config.replicationConfig(),
+            (task, delayMs) -> {
+                try {
+                    scheduler.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+                } catch (final RejectedExecutionException ex) {
+                    // shutting down: the task is dropped with the scheduler
+                }
+            }, transport, deferredStore);
+        manager.startup();
+        return new Replication(manager, transport, scheduler);
+    }
+
     private static ExecutorService newBlockingExecutor(final int threads) {
         final AtomicInteger count = new AtomicInteger();
         final ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
@@ -191,29 +322,6 @@ public final class KeelServer implements AutoCloseable {
             });
         executor.allowCoreThreadTimeOut(true);
         return executor;
-    }
-
-    /**
-     * Until the replication module is wired in, a broker in a cluster only logs the leadership changes it learns.
-     */
-    private static final class LeadershipLog implements PartitionLeadershipListener {
-        private final int brokerId;
-
-        LeadershipLog(final int brokerId) {
-            this.brokerId = brokerId;
-        }
-
-        @Override
-        public void onLeaderAndIsr(final String topic, final int partition, final java.util.List<Integer> replicas,
-                                   final LeaderAndIsr state) {
-            LOG.info("Broker {}: {}-{} leader={} leader_epoch={} isr={}", brokerId, topic, partition, state.leader(),
-                state.leaderEpoch(), state.isr());
-        }
-
-        @Override
-        public void onPartitionDeleted(final String topic, final int partition) {
-            LOG.info("Broker {}: {}-{} deleted", brokerId, topic, partition);
-        }
     }
 
     /**
@@ -306,9 +414,13 @@ public final class KeelServer implements AutoCloseable {
         }
         // 3. stop the network layer: no request reaches the logs any more
         socketServer.close();
-        // 4. flush, trim, checkpoints and the clean-shutdown marker
+        // 4. stop following, then checkpoint the high watermarks
+        if (replication != null) {
+            replication.close();
+        }
+        // 5. flush, trim, checkpoints and the clean-shutdown marker
         logs.close();
-        // 5. leave the cluster: the registration goes, and another broker becomes controller if this one was
+        // 6. leave the cluster: the registration goes, and another broker becomes controller if this one was
         if (cluster != null) {
             cluster.close();
         }

@@ -131,6 +131,22 @@ public final class ClusterCoordinator implements AutoCloseable {
     }
 
     /**
+     * @return producer-id blocks shared by the cluster's brokers.
+     */
+    public ZkProducerIdBlocks producerIdBlocks() {
+        return new ZkProducerIdBlocks(zk, brokerId);
+    }
+
+    /**
+     * @param topics    the local topics.
+     * @param timeoutMs how long a change waits to be visible in this broker's view.
+     * @return the topic changes clients ask for, carried out through ZooKeeper and the controller.
+     */
+    public ZkTopicCommands topicCommands(final keel.server.metadata.TopicManager topics, final long timeoutMs) {
+        return new ZkTopicCommands(topicAdmin(), view, topics, timeoutMs);
+    }
+
+    /**
      * @return topic changes through ZooKeeper.
      */
     public ZkTopicAdmin topicAdmin() {

@@ -82,6 +82,9 @@ final class ControllerWrites {
         if (zk.checkExists().forPath(ZkPaths.topic(topic)) != null) {
             ops.add(zk.transactionOp().delete().forPath(ZkPaths.topic(topic)));
         }
+        if (zk.checkExists().forPath(ZkPaths.topicConfig(topic)) != null) {
+            ops.add(zk.transactionOp().delete().forPath(ZkPaths.topicConfig(topic)));
+        }
         ops.add(zk.transactionOp().delete().forPath(ZkPaths.DELETE_TOPICS + "/" + topic));
         return run(zk, epochZkVersion, ops);
     }

@@ -1,6 +1,8 @@
 package keel.server.cluster;
 
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * What a broker does when ZooKeeper shows a partition's new leader and ISR: the seam between cluster coordination
@@ -8,6 +10,26 @@ import java.util.List;
  * in ZooKeeper order for each partition, only for states that pass fencing (see {@link ZkClusterView}).
  */
 public interface PartitionLeadershipListener {
+    /**
+     * A topic as ZooKeeper describes it now: called before each of its partition states is passed on, and when its
+     * configuration changes.
+     *
+     * @param topic          the topic.
+     * @param topicId        its id.
+     * @param partitionCount its partition count.
+     * @param configs        its configuration overrides.
+     */
+    default void onTopicChanged(String topic, UUID topicId, int partitionCount, Map<String, String> configs) {
+    }
+
+    /**
+     * The topic's assignment is gone (the controller deleted the topic).
+     *
+     * @param topic the topic.
+     */
+    default void onTopicDeleted(String topic) {
+    }
+
     /**
      * @param topic     the topic.
      * @param partition the partition.

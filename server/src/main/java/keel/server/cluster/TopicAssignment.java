@@ -4,14 +4,26 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+
+import keel.server.metadata.TopicId;
 
 /**
- * A topic's replica assignment, the data of {@code /brokers/topics/<topic>}:
- * {@code {"version":1,"partitions":{"0":[1,2],"1":[2,3]}}}, preferred leader first. Immutable.
+ * A topic's id and replica assignment, the data of {@code /brokers/topics/<topic>} as Kafka's ZooKeeper mode writes
+ * it: {@code {"version":3,"topic_id":"<base64>","partitions":{"0":[1,2],"1":[2,3]},"adding_replicas":{},
+ * "removing_replicas":{}}}, preferred leader first. Immutable.
  *
+ * @param topicId    the topic id, or {@code null} when the znode has none (version 1).
  * @param partitions replicas of partition {@code p} at index {@code p}.
  */
-public record TopicAssignment(List<List<Integer>> partitions) {
+public record TopicAssignment(UUID topicId, List<List<Integer>> partitions) {
+    /**
+     * @param partitions replicas of partition {@code p} at index {@code p} (no topic id).
+     */
+    public TopicAssignment(final List<List<Integer>> partitions) {
+        this(null, partitions);
+    }
+
     public TopicAssignment {
         final List<List<Integer>> copy = new ArrayList<>(partitions.size());
         for (final List<Integer> replicas : partitions) {
@@ -47,20 +59,43 @@ public record TopicAssignment(List<List<Integer>> partitions) {
         return assignment;
     }
 
+    /**
+     * @param topic the topic's name.
+     * @return the topic id; for an assignment without one, an id derived from the name, the same on every broker.
+     */
+    public UUID topicIdOr(final String topic) {
+        return topicId != null ? topicId
+            : UUID.nameUUIDFromBytes(("keel-topic:" + topic).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * @param newPartitions the replicas of every partition.
+     * @return this topic's id with another assignment.
+     */
+    TopicAssignment withPartitions(final List<List<Integer>> newPartitions) {
+        return new TopicAssignment(topicId, newPartitions);
+    }
+
     byte[] toJson() {
-        final StringBuilder out = new StringBuilder("{\"version\":1,\"partitions\":{");
+        final StringBuilder out = new StringBuilder(topicId == null ? "{\"version\":1,\"partitions\":{"
+            : "{\"version\":3,\"topic_id\":" + Json.quote(TopicId.toText(topicId)) + ",\"partitions\":{");
         for (int p = 0; p < partitions.size(); p++) {
             if (p > 0) {
                 out.append(',');
             }
             out.append('"').append(p).append("\":").append(Json.intArray(partitions.get(p)));
         }
-        return out.append("}}").toString().getBytes(StandardCharsets.UTF_8);
+        out.append('}');
+        if (topicId != null) {
+            out.append(",\"adding_replicas\":{},\"removing_replicas\":{}");
+        }
+        return out.append('}').toString().getBytes(StandardCharsets.UTF_8);
     }
 
     @SuppressWarnings("unchecked")
     static TopicAssignment fromJson(final byte[] data) {
-        final Object partitions = Json.parseObject(data).get("partitions");
+        final Map<String, Object> json = Json.parseObject(data);
+        final Object partitions = json.get("partitions");
         if (!(partitions instanceof Map)) {
             throw new IllegalArgumentException("Expected a partitions object in "
                 + new String(data, StandardCharsets.UTF_8));
@@ -75,6 +110,11 @@ public record TopicAssignment(List<List<Integer>> partitions) {
             }
             replicas.add(Json.intList(value, "partition " + p));
         }
-        return new TopicAssignment(replicas);
+        final Object id = json.get("topic_id");
+        try {
+            return new TopicAssignment(id == null ? null : TopicId.fromText(id.toString()), replicas);
+        } catch (final IllegalArgumentException ex) {
+            throw new IllegalArgumentException("Malformed topic_id in " + new String(data, StandardCharsets.UTF_8), ex);
+        }
     }
 }

@@ -37,6 +37,8 @@ public final class ZkClusterView implements ClusterView, AutoCloseable {
     private final Time time;
     private final CuratorCache brokersCache;
     private final CuratorCache controllerCache;
+    private final CuratorCache configCache;
+    private final Map<String, Map<String, String>> configs = new HashMap<>();
     private final Map<Integer, Node> brokers = new TreeMap<>();
     private final Map<String, TopicAssignment> topics = new HashMap<>();
     private final Map<String, LeaderAndIsr> states = new HashMap<>();
@@ -49,6 +51,7 @@ public final class ZkClusterView implements ClusterView, AutoCloseable {
         this.time = time;
         this.brokersCache = CuratorCache.build(zk, "/brokers");
         this.controllerCache = CuratorCache.build(zk, ZkPaths.CONTROLLER, CuratorCache.Options.SINGLE_NODE_CACHE);
+        this.configCache = CuratorCache.build(zk, ZkPaths.TOPIC_CONFIGS);
     }
 
     /**
@@ -70,9 +73,58 @@ public final class ZkClusterView implements ClusterView, AutoCloseable {
             .forCreatesAndChanges((before, after) -> view.onController(after.getData()))
             .forDeletes(deleted -> view.onController(null))
             .build());
+        view.configCache.listenable().addListener(CuratorCacheListener.builder()
+            .forCreatesAndChanges((before, after) -> view.onConfig(after))
+            .build());
+        // configurations first: a topic's partition states are applied with its configuration known
+        view.configCache.start();
         view.brokersCache.start();
         view.controllerCache.start();
         return view;
+    }
+
+    private void onConfig(final ChildData node) {
+        final String[] parts = node.getPath().split("/");
+        // "", config, topics, <topic>
+        if (parts.length != 4 || node.getData() == null || node.getData().length == 0) {
+            return;
+        }
+        final Map<String, String> parsed;
+        try {
+            parsed = ZkTopicAdmin.parseConfigs(node.getData());
+        } catch (final IllegalArgumentException ex) {
+            LOG.warn("Ignoring unreadable znode {}: {}", node.getPath(), ex.getMessage());
+            return;
+        }
+        final TopicAssignment assignment;
+        synchronized (this) {
+            configs.put(parts[3], parsed);
+            assignment = topics.get(parts[3]);
+        }
+        if (assignment != null) {
+            listener.onTopicChanged(parts[3], assignment.topicIdOr(parts[3]), assignment.partitions().size(), parsed);
+        }
+    }
+
+    /**
+     * The configuration overrides of a topic, read from ZooKeeper when the cache has not delivered them yet (a
+     * state may arrive before its topic's configuration).
+     */
+    private Map<String, String> configsOf(final String topic) {
+        synchronized (this) {
+            final Map<String, String> known = configs.get(topic);
+            if (known != null) {
+                return known;
+            }
+        }
+        try {
+            return ZkTopicAdmin.parseConfigs(zk.getData().forPath(ZkPaths.topicConfig(topic)));
+        } catch (final org.apache.zookeeper.KeeperException.NoNodeException ex) {
+            return Map.of();
+        } catch (final Exception ex) {
+            LOG.warn("Cannot read the configuration of topic {}: {}", topic, ex.toString());
+            return Map.of();
+        }
     }
 
     private void onController(final byte[] data) {
@@ -102,6 +154,7 @@ public final class ZkClusterView implements ClusterView, AutoCloseable {
             } else if (parts.length == 4 && "topics".equals(parts[2]) && node.getData().length > 0) {
                 synchronized (this) {
                     topics.put(parts[3], TopicAssignment.fromJson(node.getData()));
+                    notifyAll();
                 }
             } else if (parts.length == 7 && "topics".equals(parts[2]) && "state".equals(parts[6])) {
                 onState(parts[3], Integer.parseInt(parts[5]),
@@ -115,6 +168,8 @@ public final class ZkClusterView implements ClusterView, AutoCloseable {
     private void onState(final String topic, final int partition, final LeaderAndIsr state) {
         final List<Integer> replicas;
         final TopicAssignment loaded = assignmentOf(topic);
+        final Map<String, String> topicConfigs = configsOf(topic);
+        final TopicAssignment assignment;
         synchronized (this) {
             if (loaded != null) {
                 topics.putIfAbsent(topic, loaded);
@@ -128,10 +183,13 @@ public final class ZkClusterView implements ClusterView, AutoCloseable {
                 return;
             }
             states.put(key, state);
-            final TopicAssignment assignment = topics.get(topic);
+            assignment = topics.get(topic);
             replicas = assignment != null && partition < assignment.partitions().size()
                 ? assignment.partitions().get(partition) : state.isr();
             notifyAll();
+        }
+        if (assignment != null) {
+            listener.onTopicChanged(topic, assignment.topicIdOr(topic), assignment.partitions().size(), topicConfigs);
         }
         listener.onLeaderAndIsr(topic, partition, replicas, state);
     }
@@ -165,7 +223,10 @@ public final class ZkClusterView implements ClusterView, AutoCloseable {
         } else if (parts.length == 4 && "topics".equals(parts[2])) {
             synchronized (this) {
                 topics.remove(parts[3]);
+                configs.remove(parts[3]);
+                notifyAll();
             }
+            listener.onTopicDeleted(parts[3]);
         } else if (parts.length == 7 && "topics".equals(parts[2]) && "state".equals(parts[6])) {
             final int partition = Integer.parseInt(parts[5]);
             synchronized (this) {
@@ -265,11 +326,41 @@ public final class ZkClusterView implements ClusterView, AutoCloseable {
         return true;
     }
 
+    /**
+     * @param topic a topic.
+     * @return its assignment as last seen, or {@code null}.
+     */
+    public synchronized TopicAssignment assignment(final String topic) {
+        return topics.get(topic);
+    }
+
+    /**
+     * Waits until {@code done} holds for this view (re-checked at every change the view applies).
+     *
+     * @param done      the condition, evaluated under the view's monitor.
+     * @param timeoutMs how long to wait.
+     * @return whether it held before the timeout.
+     * @throws InterruptedException if interrupted.
+     */
+    public synchronized boolean await(final java.util.function.Predicate<ZkClusterView> done, final long timeoutMs)
+        throws InterruptedException {
+        final long deadlineNs = time.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!done.test(this)) {
+            final long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNs - time.nanoseconds());
+            if (remainingMs <= 0) {
+                return false;
+            }
+            wait(Math.min(remainingMs, 100));
+        }
+        return true;
+    }
+
     /** Idempotent. */
     @Override
     public void close() {
         brokersCache.close();
         controllerCache.close();
+        configCache.close();
     }
 
     CuratorFramework client() {

@@ -12,8 +12,13 @@ final class ZkPaths {
     static final String DELETE_TOPICS = "/admin/delete_topics";
     static final String CONTROLLED_SHUTDOWN = "/admin/controlled_shutdown";
     static final String CLUSTER_ID = "/cluster/id";
+    static final String TOPIC_CONFIGS = "/config/topics";
 
     private ZkPaths() {
+    }
+
+    static String topicConfig(final String topic) {
+        return TOPIC_CONFIGS + "/" + topic;
     }
 
     static String broker(final int id) {

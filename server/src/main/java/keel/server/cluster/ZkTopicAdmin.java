@@ -1,8 +1,12 @@
 package keel.server.cluster;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
+import java.util.UUID;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
@@ -35,9 +39,33 @@ public final class ZkTopicAdmin {
      */
     public TopicAssignment createTopic(final String topic, final int partitions, final int replicationFactor,
                                        final int start) throws KeeperException.NodeExistsException {
-        final TopicAssignment assignment = new TopicAssignment(TopicAssignment.roundRobin(liveBrokers(), 0,
+        return createTopic(topic, null, partitions, replicationFactor, Map.of(), start);
+    }
+
+    /**
+     * Creates a topic as Kafka's ZooKeeper mode does: its configuration overrides in {@code /config/topics/<topic>}
+     * first, then its id and assignment in {@code /brokers/topics/<topic>}, which the controller watches.
+     *
+     * @param topic             the name (validated by the caller).
+     * @param topicId           the new topic's id, or {@code null} for none.
+     * @param partitions        the partition count.
+     * @param replicationFactor replicas per partition.
+     * @param configs           topic-level configuration overrides (validated by the caller).
+     * @param start             the broker index the round robin starts at.
+     * @return the assignment written.
+     * @throws InvalidReplicationFactorException if there are fewer live brokers than replicas.
+     * @throws KeeperException.NodeExistsException if the topic exists.
+     */
+    public TopicAssignment createTopic(final String topic, final UUID topicId, final int partitions,
+                                       final int replicationFactor, final Map<String, String> configs,
+                                       final int start) throws KeeperException.NodeExistsException {
+        final TopicAssignment assignment = new TopicAssignment(topicId, TopicAssignment.roundRobin(liveBrokers(), 0,
             partitions, replicationFactor, start));
         try {
+            if (zk.checkExists().forPath(ZkPaths.topic(topic)) != null) {
+                throw new KeeperException.NodeExistsException(ZkPaths.topic(topic));
+            }
+            writeConfigs(topic, configs);
             zk.create().creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT)
                 .forPath(ZkPaths.topic(topic), assignment.toJson());
             return assignment;
@@ -72,7 +100,7 @@ public final class ZkTopicAdmin {
             final List<List<Integer>> replicas = new ArrayList<>(current.partitions());
             replicas.addAll(TopicAssignment.roundRobin(liveBrokers(), count, newCount - count,
                 current.partitions().get(0).size(), start));
-            final TopicAssignment next = new TopicAssignment(replicas);
+            final TopicAssignment next = current.withPartitions(replicas);
             zk.setData().withVersion(stat.getVersion()).forPath(ZkPaths.topic(topic), next.toJson());
             return next;
         } catch (final RuntimeException ex) {
@@ -102,7 +130,59 @@ public final class ZkTopicAdmin {
         }
     }
 
-    private List<Integer> liveBrokers() {
+    /**
+     * Writes a topic's configuration overrides ({@code {"version":1,"config":{...}}}), which every broker watches.
+     *
+     * @param topic   the topic.
+     * @param configs the complete set of overrides.
+     */
+    public void writeConfigs(final String topic, final Map<String, String> configs) {
+        final StringBuilder json = new StringBuilder("{\"version\":1,\"config\":{");
+        boolean first = true;
+        for (final Map.Entry<String, String> entry : configs.entrySet()) {
+            if (!first) {
+                json.append(',');
+            }
+            first = false;
+            json.append(Json.quote(entry.getKey())).append(':').append(Json.quote(entry.getValue()));
+        }
+        final byte[] data = json.append("}}").toString().getBytes(StandardCharsets.UTF_8);
+        try {
+            try {
+                zk.setData().forPath(ZkPaths.topicConfig(topic), data);
+            } catch (final KeeperException.NoNodeException ex) {
+                zk.create().creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT)
+                    .forPath(ZkPaths.topicConfig(topic), data);
+            }
+        } catch (final Exception ex) {
+            throw new IllegalStateException("Writing the configuration of topic=" + topic + " failed", ex);
+        }
+    }
+
+    /**
+     * @param data the data of {@code /config/topics/<topic>}.
+     * @return the overrides it holds.
+     * @throws IllegalArgumentException if it is malformed.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, String> parseConfigs(final byte[] data) {
+        final Object config = Json.parseObject(data).get("config");
+        final Map<String, String> configs = new LinkedHashMap<>();
+        if (config instanceof Map) {
+            for (final Map.Entry<String, Object> entry : ((Map<String, Object>) config).entrySet()) {
+                configs.put(entry.getKey(), String.valueOf(entry.getValue()));
+            }
+        } else if (config != null) {
+            throw new IllegalArgumentException("Expected a config object in "
+                + new String(data, StandardCharsets.UTF_8));
+        }
+        return configs;
+    }
+
+    /**
+     * @return the live brokers now, sorted.
+     */
+    public List<Integer> liveBrokers() {
         try {
             final TreeSet<Integer> ids = new TreeSet<>();
             for (final String child : zk.getChildren().forPath(ZkPaths.BROKER_IDS)) {

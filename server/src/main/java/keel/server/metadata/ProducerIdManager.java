@@ -8,27 +8,42 @@ import java.nio.file.Path;
 
 /**
  * Allocates idempotent producer ids that never repeat, across restarts too: ids are handed out from blocks of
- * {@value #BLOCK_SIZE}, and the start of the next block is persisted (file {@value #FILE_NAME}, written with
- * {@link AtomicFile}) before any id of the current block is given out. A crash wastes the rest of a block, never
- * repeats an id. Thread-safe.
+ * {@value #BLOCK_SIZE}, and a block is taken from its {@link BlockSource} before any id of it is given out. On a
+ * single node the source is the data directory: the start of the next block is persisted (file {@value #FILE_NAME},
+ * written with {@link AtomicFile}); in a cluster it is a conditional update in ZooKeeper shared by every broker
+ * (Kafka's {@code /latest_producer_id_block}). A crash wastes the rest of a block, never repeats an id. Thread-safe.
  */
 public final class ProducerIdManager {
     /** The file name in the data directory. */
     public static final String FILE_NAME = "keel-producer-id-block";
-    /** Ids per persisted block. */
+    /** Ids per block. */
     public static final int BLOCK_SIZE = 1000;
 
     private static final String HEADER = "version: 0";
     private static final String KEY = "next_block_start: ";
 
-    private final Path file;
+    /** Where blocks of ids come from. */
+    @FunctionalInterface
+    public interface BlockSource {
+        /**
+         * Takes the next block for this broker, durably: no other caller, now or after a restart, gets any id of it.
+         *
+         * @param size the block size.
+         * @return the block's first id.
+         * @throws IOException if the block cannot be taken (no id is given then).
+         */
+        long takeBlock(int size) throws IOException;
+    }
+
+    private final BlockSource source;
     private long next;
     private long blockEnd;
 
-    private ProducerIdManager(final Path file, final long nextBlockStart) {
-        this.file = file;
-        this.next = nextBlockStart;
-        this.blockEnd = nextBlockStart;
+    /**
+     * @param source where blocks come from.
+     */
+    public ProducerIdManager(final BlockSource source) {
+        this.source = source;
     }
 
     /**
@@ -40,7 +55,16 @@ public final class ProducerIdManager {
      */
     public static ProducerIdManager open(final Path dataDir) throws IOException {
         final Path file = dataDir.resolve(FILE_NAME);
-        long start = 0;
+        final long[] nextStart = {readNextBlockStart(file)};
+        return new ProducerIdManager(size -> {
+            final long start = nextStart[0];
+            AtomicFile.write(file, (HEADER + "\n" + KEY + (start + size) + "\n").getBytes(StandardCharsets.UTF_8));
+            nextStart[0] = start + size;
+            return start;
+        });
+    }
+
+    private static long readNextBlockStart(final Path file) throws IOException {
         try {
             final String text = Files.readString(file, StandardCharsets.UTF_8);
             final String[] lines = text.split("\n");
@@ -48,26 +72,24 @@ public final class ProducerIdManager {
                 throw new IOException("Malformed producer id block file " + file + ": " + text);
             }
             try {
-                start = Long.parseLong(lines[1].substring(KEY.length()).trim());
+                return Long.parseLong(lines[1].substring(KEY.length()).trim());
             } catch (final NumberFormatException ex) {
                 throw new IOException("Malformed producer id block file " + file + ": " + text, ex);
             }
         } catch (final NoSuchFileException ex) {
-            start = 0;
+            return 0;
         }
-        return new ProducerIdManager(file, start);
     }
 
     /**
-     * @return a producer id never given before by this data directory.
-     * @throws IOException if a new block cannot be persisted (no id is given then).
+     * @return a producer id never given before.
+     * @throws IOException if a new block cannot be taken (no id is given then).
      */
     public synchronized long nextProducerId() throws IOException {
         if (next >= blockEnd) {
-            final long end = blockEnd + BLOCK_SIZE;
-            AtomicFile.write(file, (HEADER + "\n" + KEY + end + "\n").getBytes(StandardCharsets.UTF_8));
-            next = blockEnd;
-            blockEnd = end;
+            final long start = source.takeBlock(BLOCK_SIZE);
+            next = start;
+            blockEnd = start + BLOCK_SIZE;
         }
         return next++;
     }

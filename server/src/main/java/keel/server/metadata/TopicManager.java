@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: lookups are lock-free (concurrent maps of immutable {@link Topic} snapshots); changes are
  * serialised by the instance lock and persisted before they become visible.
  */
-public final class TopicManager {
+public final class TopicManager implements TopicCommands {
     /** Kafka's per-partition file holding the topic id. */
     public static final String PARTITION_METADATA = "partition.metadata";
     /** The one topic-level key that is not a log key: acks=all needs this many in-sync replicas. */
@@ -46,6 +46,8 @@ public final class TopicManager {
     private final int defaultReplicationFactor;
     private final int defaultMinInSyncReplicas;
     private final Partition.Listener listener;
+    private final PartitionFactory factory;
+    private final boolean clusterMode;
     private final Map<String, Topic> byName = new ConcurrentHashMap<>();
     private final Map<UUID, Topic> byId = new ConcurrentHashMap<>();
 
@@ -92,16 +94,30 @@ public final class TopicManager {
 
         /**
          * @param index a partition number.
-         * @return the partition, or null when out of range.
+         * @return the partition, or null when out of range or (in a cluster) not hosted by this broker.
          */
         public Partition partition(final int index) {
             return index >= 0 && index < partitions.length ? partitions[index] : null;
         }
     }
 
+    /**
+     * Makes the replica of a partition over its opened log.
+     */
+    @FunctionalInterface
+    public interface PartitionFactory {
+        /**
+         * @param log the partition's log.
+         * @return its replica.
+         * @throws IOException if replication state files cannot be read.
+         */
+        Partition open(Log log) throws IOException;
+    }
+
     private TopicManager(final LogManager logs, final LogConfig defaults, final int brokerId,
                          final int defaultPartitions, final int defaultReplicationFactor,
-                         final int defaultMinInSyncReplicas, final Partition.Listener listener) {
+                         final int defaultMinInSyncReplicas, final Partition.Listener listener,
+                         final PartitionFactory factory, final boolean clusterMode) {
         this.logs = logs;
         this.registry = new TopicRegistryFile(logs.dataDir());
         this.defaults = defaults;
@@ -110,6 +126,8 @@ public final class TopicManager {
         this.defaultReplicationFactor = defaultReplicationFactor;
         this.defaultMinInSyncReplicas = defaultMinInSyncReplicas;
         this.listener = listener;
+        this.factory = factory;
+        this.clusterMode = clusterMode;
     }
 
     /**
@@ -149,9 +167,154 @@ public final class TopicManager {
                                     final int defaultMinInSyncReplicas, final Partition.Listener listener)
         throws IOException {
         final TopicManager manager = new TopicManager(logs, defaults, brokerId, defaultPartitions,
-            defaultReplicationFactor, defaultMinInSyncReplicas, listener);
+            defaultReplicationFactor, defaultMinInSyncReplicas, listener,
+            log -> new Partition(log, brokerId, 0, listener), false);
         manager.loadTopics();
         return manager;
+    }
+
+    /**
+     * Loads the topics of a broker in a cluster: like {@link #load}, but only the partitions whose directories exist
+     * are opened, each by {@code factory} (a replica with no role until the controller's state reaches it), and topic
+     * changes come from the cluster ({@link #applyTopic}, {@link #host}, {@link #unhost}, {@link #forget}), not from
+     * {@link #createTopic} and its siblings.
+     *
+     * @param logs                     the open log manager.
+     * @param defaults                 the broker's default log configuration.
+     * @param brokerId                 this broker.
+     * @param defaultPartitions        num.partitions.
+     * @param defaultReplicationFactor default.replication.factor.
+     * @param defaultMinInSyncReplicas min.insync.replicas.
+     * @param listener                 told of every append and high-watermark advance of every partition.
+     * @param factory                  opens the replica of a partition.
+     * @return the manager.
+     * @throws IOException if the registry or a partition cannot be read.
+     */
+    public static TopicManager loadForCluster(final LogManager logs, final LogConfig defaults, final int brokerId,
+                                              final int defaultPartitions, final int defaultReplicationFactor,
+                                              final int defaultMinInSyncReplicas, final Partition.Listener listener,
+                                              final PartitionFactory factory) throws IOException {
+        final TopicManager manager = new TopicManager(logs, defaults, brokerId, defaultPartitions,
+            defaultReplicationFactor, defaultMinInSyncReplicas, listener, factory, true);
+        manager.loadTopics();
+        return manager;
+    }
+
+    /**
+     * @return whether topics come from the cluster.
+     */
+    public boolean clusterMode() {
+        return clusterMode;
+    }
+
+    /**
+     * Records a topic as the cluster describes it (cluster mode): a new topic, more partitions or other
+     * configuration overrides. No partition is opened here ({@link #host} does). A topic known under another id
+     * (deleted and re-created while this broker did not see it) is forgotten first, its local files deleted.
+     *
+     * @param info the topic.
+     * @throws IOException if the registry or a log cannot be changed.
+     */
+    public synchronized void applyTopic(final TopicInfo info) throws IOException {
+        Topic existing = byName.get(info.name());
+        if (existing != null && !existing.id().equals(info.id())) {
+            LOG.info("Topic {} was re-created with id {}: deleting the local files of id {}", info.name(),
+                TopicId.toText(info.id()), TopicId.toText(existing.id()));
+            forget(info.name());
+            existing = null;
+        }
+        if (existing != null && existing.partitionCount() >= info.partitionCount()
+            && existing.info().configOverrides().equals(info.configOverrides())) {
+            return;
+        }
+        checkConfigs(info.name(), info.configOverrides());
+        final TopicInfo merged = existing == null || existing.partitionCount() <= info.partitionCount() ? info
+            : info.withPartitionCount(existing.partitionCount());
+        persist(merged);
+        final LogConfig logConfig = defaults.with(logOverrides(merged.configOverrides()));
+        final Partition[] partitions = new Partition[merged.partitionCount()];
+        if (existing != null) {
+            for (int p = 0; p < existing.partitionCount(); p++) {
+                partitions[p] = existing.partition(p);
+                if (partitions[p] != null) {
+                    partitions[p].log().updateConfig(logConfig);
+                }
+            }
+        }
+        publish(new Topic(merged, logConfig, minInSyncReplicas(merged.configOverrides()), partitions));
+    }
+
+    /**
+     * Opens (creating if needed) the local replica of a partition of a known topic (cluster mode).
+     *
+     * @param name      the topic.
+     * @param partition the partition.
+     * @return the replica.
+     * @throws IOException if the log cannot be opened.
+     * @throws IllegalArgumentException if the topic or partition is unknown.
+     */
+    public synchronized Partition host(final String name, final int partition) throws IOException {
+        final Topic topic = byName.get(name);
+        if (topic == null || partition < 0 || partition >= topic.partitionCount()) {
+            throw new IllegalArgumentException("Unknown partition " + name + "-" + partition);
+        }
+        final Partition hosted = topic.partition(partition);
+        if (hosted != null) {
+            return hosted;
+        }
+        final Log log = logs.getOrCreate(name, partition, topic.logConfig());
+        writePartitionMetadata(log.dir(), topic.id());
+        final Partition replica = factory.open(log);
+        final Partition[] partitions = topic.partitions.clone();
+        partitions[partition] = replica;
+        publish(new Topic(topic.info(), topic.logConfig(), topic.minInSyncReplicas(), partitions));
+        return replica;
+    }
+
+    /**
+     * Deletes the local replica of a partition (cluster mode: the partition was moved off this broker or deleted);
+     * the replica must be stopped first.
+     *
+     * @param name      the topic.
+     * @param partition the partition.
+     * @throws IOException if the files cannot be deleted.
+     */
+    public synchronized void unhost(final String name, final int partition) throws IOException {
+        final Topic topic = byName.get(name);
+        if (topic == null || topic.partition(partition) == null) {
+            return;
+        }
+        final Partition[] partitions = topic.partitions.clone();
+        final Partition removed = partitions[partition];
+        partitions[partition] = null;
+        publish(new Topic(topic.info(), topic.logConfig(), topic.minInSyncReplicas(), partitions));
+        logs.delete(name, partition);
+        listener.onLogChange(removed);
+    }
+
+    /**
+     * Forgets a topic the cluster deleted: its local replicas (stopped first by the caller) and files go.
+     *
+     * @param name the topic.
+     * @throws IOException if the registry or the files cannot be changed.
+     */
+    public synchronized void forget(final String name) throws IOException {
+        final Topic topic = byName.get(name);
+        if (topic == null) {
+            return;
+        }
+        final Map<String, TopicInfo> remaining = infos();
+        remaining.remove(name);
+        registry.write(remaining.values());
+        byName.remove(name);
+        byId.remove(topic.id());
+        for (int p = 0; p < topic.partitionCount(); p++) {
+            if (topic.partition(p) != null) {
+                logs.delete(name, p);
+                listener.onLogChange(topic.partition(p));
+            }
+        }
+        LOG.info("Deleted the local files of topic {}", name);
     }
 
     private synchronized void loadTopics() throws IOException {
@@ -231,27 +394,19 @@ public final class TopicManager {
      * @throws TopicException for a client-caused refusal.
      * @throws IOException    if the registry or a log cannot be written.
      */
+    @Override
     public synchronized TopicInfo createTopic(final String name, final int partitions, final int replicationFactor,
                                               final Map<String, String> configs, final boolean validateOnly)
         throws IOException {
-        final String invalid = TopicNames.invalidReason(name);
-        if (invalid != null) {
-            throw new TopicException(TopicErrors.INVALID_TOPIC, invalid);
+        if (clusterMode) {
+            throw new IllegalStateException("Topics of a broker in a cluster are created through the controller");
         }
-        if (byName.containsKey(name)) {
-            throw new TopicException(TopicErrors.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.");
-        }
-        final int count = partitions == -1 ? defaultPartitions : partitions;
-        if (count < 1) {
-            throw new TopicException(TopicErrors.INVALID_PARTITIONS, "Number of partitions must be larger than 0 "
-                + "(got " + partitions + ") for topic " + name);
-        }
+        final int count = checkNewTopic(name, partitions, configs);
         final int replicas = replicationFactor == -1 ? defaultReplicationFactor : replicationFactor;
         if (replicas != 1) {
             throw new TopicException(TopicErrors.INVALID_REPLICATION_FACTOR, "Replication factor " + replicas
                 + " for topic " + name + " is larger than the 1 available broker");
         }
-        checkConfigs(name, configs);
         final TopicInfo info = new TopicInfo(name, TopicId.random(), count, configs);
         if (validateOnly) {
             return info;
@@ -271,6 +426,7 @@ public final class TopicManager {
      * @throws TopicException when the topic does not exist.
      * @throws IOException    if the registry or the files cannot be changed.
      */
+    @Override
     public synchronized TopicInfo deleteTopic(final String name) throws IOException {
         final Topic topic = byName.get(name);
         if (topic == null) {
@@ -282,8 +438,10 @@ public final class TopicManager {
         byName.remove(name);
         byId.remove(topic.id());
         for (int p = 0; p < topic.partitionCount(); p++) {
-            logs.delete(name, p);
-            listener.onLogChange(topic.partition(p));
+            if (topic.partition(p) != null) {
+                logs.delete(name, p);
+                listener.onLogChange(topic.partition(p));
+            }
         }
         LOG.info("Deleted topic {}", name);
         return topic.info();
@@ -299,6 +457,7 @@ public final class TopicManager {
      * @throws TopicException when the topic does not exist or the count does not grow.
      * @throws IOException    if the registry or a log cannot be written.
      */
+    @Override
     public synchronized TopicInfo createPartitions(final String name, final int count, final boolean validateOnly)
         throws IOException {
         final Topic topic = byName.get(name);
@@ -330,6 +489,7 @@ public final class TopicManager {
      * @throws TopicException when the topic does not exist or a value is refused.
      * @throws IOException    if the registry cannot be written.
      */
+    @Override
     public synchronized TopicInfo alterConfigs(final String name, final Map<String, String> set,
                                                final Set<String> delete, final boolean validateOnly)
         throws IOException {
@@ -348,14 +508,55 @@ public final class TopicManager {
         persist(info);
         final LogConfig logConfig = defaults.with(logOverrides(overrides));
         for (int p = 0; p < topic.partitionCount(); p++) {
-            topic.partition(p).log().updateConfig(logConfig);
+            if (topic.partition(p) != null) {
+                topic.partition(p).log().updateConfig(logConfig);
+            }
         }
         publish(new Topic(info, logConfig, minInSyncReplicas(overrides), topic.partitions));
         LOG.info("Topic {} configuration overrides now {}", name, overrides);
         return info;
     }
 
-    private void checkConfigs(final String name, final Map<String, String> configs) {
+    /**
+     * Checks a topic creation as {@link #createTopic} does, without the replication factor (which the cluster
+     * checks against its live brokers).
+     *
+     * @param name       the topic.
+     * @param partitions the partition count, or -1 for num.partitions.
+     * @param configs    configuration overrides.
+     * @return the partition count.
+     * @throws TopicException for a client-caused refusal.
+     */
+    public int checkNewTopic(final String name, final int partitions, final Map<String, String> configs) {
+        final String invalid = TopicNames.invalidReason(name);
+        if (invalid != null) {
+            throw new TopicException(TopicErrors.INVALID_TOPIC, invalid);
+        }
+        if (byName.containsKey(name)) {
+            throw new TopicException(TopicErrors.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.");
+        }
+        final int count = partitions == -1 ? defaultPartitions : partitions;
+        if (count < 1) {
+            throw new TopicException(TopicErrors.INVALID_PARTITIONS, "Number of partitions must be larger than 0 "
+                + "(got " + partitions + ") for topic " + name);
+        }
+        checkConfigs(name, configs);
+        return count;
+    }
+
+    /**
+     * @return default.replication.factor.
+     */
+    public int defaultReplicationFactor() {
+        return defaultReplicationFactor;
+    }
+
+    /**
+     * @param name    the topic.
+     * @param configs topic-level configuration overrides.
+     * @throws TopicException (INVALID_CONFIG) when a value is refused.
+     */
+    public void checkConfigs(final String name, final Map<String, String> configs) {
         try {
             defaults.with(logOverrides(configs));
         } catch (final IllegalArgumentException ex) {
@@ -406,9 +607,13 @@ public final class TopicManager {
             partitions[p] = existing.partition(p);
         }
         for (int p = from; p < partitions.length; p++) {
-            final Log log = logs.getOrCreate(info.name(), p, logConfig);
+            // in a cluster only the partitions assigned here have directories; the others stay null
+            final Log log = clusterMode ? logs.get(info.name(), p) : logs.getOrCreate(info.name(), p, logConfig);
+            if (log == null) {
+                continue;
+            }
             writePartitionMetadata(log.dir(), info.id());
-            partitions[p] = new Partition(log, brokerId, 0, listener);
+            partitions[p] = factory.open(log);
         }
         return new Topic(info, logConfig, minInSyncReplicas(info.configOverrides()), partitions);
     }

@@ -8,6 +8,7 @@ import keel.replication.DelayedOperationPurgatory;
 import keel.server.group.GroupCoordinator;
 import keel.server.metadata.ClusterView;
 import keel.server.metadata.ProducerIdManager;
+import keel.server.metadata.TopicCommands;
 import keel.server.metadata.TopicManager;
 
 /**
@@ -17,6 +18,7 @@ import keel.server.metadata.TopicManager;
  */
 public final class BrokerServices {
     private final TopicManager topics;
+    private final TopicCommands topicCommands;
     private final ProducerIdManager producerIds;
     private final DelayedOperationPurgatory producePurgatory;
     private final DelayedOperationPurgatory fetchPurgatory;
@@ -33,6 +35,7 @@ public final class BrokerServices {
 
     /**
      * @param topics           topics and partitions.
+     * @param topicCommands    topic changes (the topic manager itself on a single node, the controller in a cluster).
      * @param producerIds      producer id allocation.
      * @param producePurgatory parked acks=all produce requests.
      * @param fetchPurgatory   parked long-poll fetch requests.
@@ -48,7 +51,8 @@ public final class BrokerServices {
      * @param cluster          brokers, controller and partition leadership for Metadata ({@link
      *                         ClusterView#singleNode} without ZooKeeper).
      */
-    public BrokerServices(final TopicManager topics, final ProducerIdManager producerIds,
+    public BrokerServices(final TopicManager topics, final TopicCommands topicCommands,
+                          final ProducerIdManager producerIds,
                           final DelayedOperationPurgatory producePurgatory,
                           final DelayedOperationPurgatory fetchPurgatory, final Executor blockingExecutor,
                           final String clusterId, final String advertisedHost, final IntSupplier advertisedPort,
@@ -56,6 +60,7 @@ public final class BrokerServices {
                           final Map<String, String> brokerConfigs, final GroupCoordinator groupCoordinator,
                           final OffsetsTopic offsetsTopic, final ClusterView cluster) {
         this.topics = topics;
+        this.topicCommands = topicCommands;
         this.producerIds = producerIds;
         this.producePurgatory = producePurgatory;
         this.fetchPurgatory = fetchPurgatory;
@@ -81,6 +86,10 @@ public final class BrokerServices {
 
     TopicManager topics() {
         return topics;
+    }
+
+    TopicCommands topicCommands() {
+        return topicCommands;
     }
 
     ProducerIdManager producerIds() {

@@ -71,8 +71,7 @@ final class FetchApi {
                 final Partition partition = topic == null ? null : topic.partition(partitionRequest.partition());
                 final short error;
                 if (partition == null) {
-                    error = topic == null && byId ? Errors.UNKNOWN_TOPIC_ID.code()
-                        : Errors.UNKNOWN_TOPIC_OR_PARTITION.code();
+                    error = MissingPartition.errorCode(topic, partitionRequest.partition(), byId);
                 } else if (replicaId >= 0) {
                     // records the follower's position (and may advance the HW, which wakes parked acks=all
                     // produces through the partition listener) before reading up to the log end

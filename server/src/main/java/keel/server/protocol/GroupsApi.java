@@ -12,6 +12,7 @@ import java.util.Set;
 import keel.server.group.GroupCoordinator;
 import keel.server.group.GroupDescription;
 import keel.server.group.GroupErrors;
+import keel.server.metadata.ClusterView;
 import keel.server.group.GroupListing;
 import keel.server.group.JoinGroupRequest;
 import keel.server.group.JoinGroupResult;
@@ -119,6 +120,21 @@ final class GroupsApi {
                 return result.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
                     .setErrorMessage(Errors.COORDINATOR_NOT_AVAILABLE.message());
             }
+        }
+        if (services.topics().clusterMode()) {
+            // the coordinator is the leader of the group's offsets partition, wherever it is
+            final ClusterView.PartitionLeadership leadership = services.cluster().partition(OffsetsTopic.NAME,
+                coordinator.partitionFor(key));
+            if (leadership != null && leadership.leader() >= 0) {
+                for (final ClusterView.Node node : services.cluster().brokers()) {
+                    if (node.id() == leadership.leader()) {
+                        return result.setErrorCode(Errors.NONE.code()).setErrorMessage(null).setNodeId(node.id())
+                            .setHost(node.host()).setPort(node.port());
+                    }
+                }
+            }
+            return result.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
+                .setErrorMessage(Errors.COORDINATOR_NOT_AVAILABLE.message());
         }
         if (offsetsTopic.status(key) == GroupErrors.COORDINATOR_NOT_AVAILABLE) {
             // the partition failed to load: no node coordinates this group

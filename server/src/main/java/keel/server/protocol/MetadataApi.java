@@ -75,7 +75,7 @@ final class MetadataApi {
         // the internal topic is created by the broker on first need (FindCoordinator), never by a client
         if (topic == null && autoCreate && !OffsetsTopic.NAME.equals(name)) {
             try {
-                services.topics().createTopic(name, -1, -1, Map.of(), false);
+                services.topicCommands().createTopic(name, -1, -1, Map.of(), false);
             } catch (final TopicException ex) {
                 if (ex.errorCode() != Errors.TOPIC_ALREADY_EXISTS.code()) {
                     return new MetadataResponseTopic().setName(name).setErrorCode((short) ex.errorCode());

@@ -18,17 +18,20 @@ import keel.server.group.GroupCoordinator;
 import keel.server.group.GroupErrors;
 import keel.server.group.LocalOffsetsLog;
 import keel.server.group.OffsetsLog;
+import keel.server.metadata.TopicCommands;
 import keel.server.metadata.TopicException;
 import keel.server.metadata.TopicManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The internal topic {@code __consumer_offsets} and the coordinator's ownership of its partitions on this (single)
- * node: the topic is created on first need (the first FindCoordinator for a group, as Kafka does) or found at
- * start-up, and every partition is loaded into the {@link GroupCoordinator} by one loader thread, never by a network
- * or I/O thread. While a partition waits for or runs its load, its groups answer COORDINATOR_LOAD_IN_PROGRESS.
- * Thread-safe.
+ * The internal topic {@code __consumer_offsets} and the coordinator's ownership of its partitions: the topic is
+ * created on first need (the first FindCoordinator for a group, as Kafka does) or found at start-up. On a single
+ * node every partition is loaded into the {@link GroupCoordinator}; in a cluster a partition is loaded when this
+ * broker becomes its leader and unloaded when it stops leading it ({@link #onLeadership}), so the coordinator of a
+ * group moves with the leadership of its partition. Loads and unloads run in order on one loader thread, never on a
+ * network or I/O thread. While a partition waits for or runs its load, its groups answer
+ * COORDINATOR_LOAD_IN_PROGRESS; a partition led elsewhere answers NOT_COORDINATOR. Thread-safe.
  */
 public final class OffsetsTopic implements AutoCloseable {
     /** Kafka's name of the internal offsets topic. */
@@ -40,10 +43,14 @@ public final class OffsetsTopic implements AutoCloseable {
     private static final int LOADING = 1;
     private static final int LOADED = 2;
     private static final int FAILED = 3;
+    /** In a cluster: another broker leads the partition. */
+    private static final int NOT_OWNED = 4;
 
     private final TopicManager topics;
+    private final TopicCommands commands;
     private final GroupCoordinator coordinator;
     private final GroupConfig config;
+    private final int replicationFactor;
     private final ExecutorService loader;
     private final AtomicIntegerArray states;
     private volatile boolean closed;
@@ -51,12 +58,15 @@ public final class OffsetsTopic implements AutoCloseable {
     /**
      * Does no I/O; {@link #startup()} loads an existing topic.
      *
-     * @param topics      the broker's topics.
-     * @param coordinator the coordinator the partitions are loaded into.
-     * @param config      offsets.topic.num.partitions and offsets.topic.segment.bytes.
+     * @param topics            the broker's topics.
+     * @param commands          creates the topic (through the controller in a cluster).
+     * @param coordinator       the coordinator the partitions are loaded into.
+     * @param config            offsets.topic.num.partitions and offsets.topic.segment.bytes.
+     * @param replicationFactor offsets.topic.replication.factor (1 on a single node).
      */
-    public OffsetsTopic(final TopicManager topics, final GroupCoordinator coordinator, final GroupConfig config) {
-        this(topics, coordinator, config, Executors.newSingleThreadExecutor(runnable -> {
+    public OffsetsTopic(final TopicManager topics, final TopicCommands commands, final GroupCoordinator coordinator,
+                        final GroupConfig config, final int replicationFactor) {
+        this(topics, commands, coordinator, config, replicationFactor, Executors.newSingleThreadExecutor(runnable -> {
             final Thread thread = new Thread(runnable, "keel-group-loader");
             thread.setDaemon(true);
             return thread;
@@ -66,11 +76,13 @@ public final class OffsetsTopic implements AutoCloseable {
     /**
      * @param loader runs the loads, one at a time; shut down by {@link #close()}.
      */
-    OffsetsTopic(final TopicManager topics, final GroupCoordinator coordinator, final GroupConfig config,
-                 final ExecutorService loader) {
+    OffsetsTopic(final TopicManager topics, final TopicCommands commands, final GroupCoordinator coordinator,
+                 final GroupConfig config, final int replicationFactor, final ExecutorService loader) {
         this.topics = topics;
+        this.commands = commands;
         this.coordinator = coordinator;
         this.config = config;
+        this.replicationFactor = replicationFactor;
         this.states = new AtomicIntegerArray(config.offsetsTopicNumPartitions());
         this.loader = loader;
     }
@@ -83,7 +95,7 @@ public final class OffsetsTopic implements AutoCloseable {
      */
     public void startup() {
         final TopicManager.Topic topic = topics.topic(NAME);
-        if (topic == null) {
+        if (topic == null || topics.clusterMode()) {
             return;
         }
         if (topic.partitionCount() != states.length()) {
@@ -111,13 +123,38 @@ public final class OffsetsTopic implements AutoCloseable {
         overrides.put(LogConfig.SEGMENT_BYTES_CONFIG, Integer.toString(logConfig.segmentBytes()));
         overrides.put(LogConfig.SEGMENT_INDEX_BYTES_CONFIG, Integer.toString(logConfig.segmentIndexBytes()));
         try {
-            topics.createTopic(NAME, states.length(), 1, overrides, false);
+            commands.createTopic(NAME, states.length(), replicationFactor, overrides, false);
         } catch (final TopicException ex) {
             if (topics.topic(NAME) == null) {
                 throw new IOException("Cannot create " + NAME + ": " + ex.getMessage(), ex);
             }
         }
-        scheduleLoads(topics.topic(NAME));
+        if (!topics.clusterMode()) {
+            scheduleLoads(topics.topic(NAME));
+        }
+    }
+
+    /**
+     * In a cluster: this broker now leads ({@code leader}) or no longer leads a partition of the topic; its groups
+     * are loaded from, or unloaded, in order on the loader thread. Leading again a partition already loaded or
+     * loading changes nothing.
+     *
+     * @param index   the partition.
+     * @param replica the local replica ({@code null} when it was stopped).
+     * @param leader  whether this broker leads it now.
+     */
+    public void onLeadership(final int index, final Partition replica, final boolean leader) {
+        if (index < 0 || index >= states.length() || closed) {
+            return;
+        }
+        if (leader) {
+            final int state = states.get(index);
+            if (state != LOADING && state != LOADED && states.compareAndSet(index, state, LOADING)) {
+                loader.execute(() -> load(index, replica));
+            }
+        } else if (states.getAndSet(index, NOT_OWNED) != NOT_OWNED) {
+            loader.execute(() -> coordinator.unloadPartition(index));
+        }
     }
 
     /**
@@ -130,7 +167,8 @@ public final class OffsetsTopic implements AutoCloseable {
     /**
      * @param groupId a group id.
      * @return NONE when the group's partition is loaded; COORDINATOR_LOAD_IN_PROGRESS while it waits for or runs its
-     *         load; COORDINATOR_NOT_AVAILABLE when the topic does not exist yet or the load failed.
+     *         load; NOT_COORDINATOR when another broker leads it; COORDINATOR_NOT_AVAILABLE when the topic does not
+     *         exist yet or the load failed.
      */
     public short status(final String groupId) {
         switch (states.get(coordinator.partitionFor(groupId == null ? "" : groupId))) {
@@ -138,6 +176,8 @@ public final class OffsetsTopic implements AutoCloseable {
                 return GroupErrors.NONE;
             case LOADING:
                 return GroupErrors.COORDINATOR_LOAD_IN_PROGRESS;
+            case NOT_OWNED:
+                return GroupErrors.NOT_COORDINATOR;
             default:
                 return GroupErrors.COORDINATOR_NOT_AVAILABLE;
         }
@@ -183,9 +223,10 @@ public final class OffsetsTopic implements AutoCloseable {
         }
         try {
             coordinator.loadPartition(new PartitionOffsetsLog(partition));
-            states.set(index, LOADED);
+            // a resignation queued behind this load wins: it set NOT_OWNED and unloads next
+            states.compareAndSet(index, LOADING, LOADED);
         } catch (final IOException | RuntimeException ex) {
-            states.set(index, FAILED);
+            states.compareAndSet(index, LOADING, FAILED);
             LOG.error("Cannot load {}-{}: its groups answer COORDINATOR_NOT_AVAILABLE until a restart", NAME, index,
                 ex);
         }

@@ -11,6 +11,7 @@ import keel.log.Log;
 import keel.log.OffsetAndTimestamp;
 import keel.replication.EpochEndOffset;
 import keel.replication.Partition;
+import keel.replication.ReplicationError;
 import keel.server.metadata.TopicManager;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsResponseData;
@@ -53,6 +54,10 @@ final class PartitionAdminApi {
         return topic == null ? null : topic.partition(index);
     }
 
+    private short missing(final String topicName, final int index) {
+        return MissingPartition.errorCode(services.topics().topic(topicName), index, false);
+    }
+
     void listOffsets(final RequestContext context, final ApiMessage body) {
         final ListOffsetsRequestData request = (ListOffsetsRequestData) body;
         final ListOffsetsResponseData response = new ListOffsetsResponseData();
@@ -67,7 +72,13 @@ final class PartitionAdminApi {
                 topicResponse.partitions().add(result);
                 final Partition partition = partition(topic.name(), p.partitionIndex());
                 if (partition == null) {
-                    result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+                    result.setErrorCode(missing(topic.name(), p.partitionIndex()));
+                    continue;
+                }
+                final int fencing = partition.checkLeaderEpoch(p.currentLeaderEpoch());
+                if (fencing != ReplicationError.NONE || !partition.isLeader()) {
+                    result.setErrorCode(fencing != ReplicationError.NONE ? (short) fencing
+                        : Errors.NOT_LEADER_OR_FOLLOWER.code());
                     continue;
                 }
                 listOffset(partition, p.timestamp(), found, result);
@@ -143,7 +154,7 @@ final class PartitionAdminApi {
                 topicResult.partitions().add(result);
                 final Partition partition = partition(topic.topic(), p.partition());
                 if (partition == null) {
-                    result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+                    result.setErrorCode(missing(topic.topic(), p.partition()));
                 } else {
                     // KIP-101/279 from the leader-epoch cache: fencing, then the largest epoch at or below the
                     // requested one and its end (the log end for the current epoch), or -1/-1 when unknown
@@ -171,8 +182,9 @@ final class PartitionAdminApi {
                         .setLowWatermark(-1);
                 topicResult.partitions().add(result);
                 final Partition partition = partition(topic.name(), p.partitionIndex());
-                if (partition == null) {
-                    result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+                if (partition == null || !partition.isLeader()) {
+                    result.setErrorCode(partition == null ? missing(topic.name(), p.partitionIndex())
+                        : Errors.NOT_LEADER_OR_FOLLOWER.code());
                     continue;
                 }
                 final long highWatermark = partition.highWatermark();
@@ -211,7 +223,7 @@ final class PartitionAdminApi {
             final DescribeLogDirsResponseData.DescribeLogDirsTopic result =
                 new DescribeLogDirsResponseData.DescribeLogDirsTopic().setName(topic.name());
             for (int p = 0; p < topic.partitionCount(); p++) {
-                if (wanted == null || wanted.contains(p)) {
+                if (topic.partition(p) != null && (wanted == null || wanted.contains(p))) {
                     result.partitions().add(new DescribeLogDirsResponseData.DescribeLogDirsPartition()
                         .setPartitionIndex(p).setPartitionSize(topic.partition(p).log().sizeInBytes())
                         .setOffsetLag(0).setIsFutureKey(false));

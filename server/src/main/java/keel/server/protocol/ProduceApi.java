@@ -77,8 +77,7 @@ final class ProduceApi {
                 final Partition partition = topic == null ? null : topic.partition(partitionData.index());
                 if (partition == null) {
                     failed = true;
-                    partitionResponse.setErrorCode(topic == null && byId ? Errors.UNKNOWN_TOPIC_ID.code()
-                        : Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+                    partitionResponse.setErrorCode(MissingPartition.errorCode(topic, partitionData.index(), byId));
                     continue;
                 }
                 final BaseRecords records = partitionData.records();

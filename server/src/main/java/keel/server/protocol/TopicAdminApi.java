@@ -79,6 +79,10 @@ final class TopicAdminApi {
                         throw new TopicException(Errors.INVALID_REQUEST.code(), "Both numPartitions or "
                             + "replicationFactor and replicasAssignments were set for topic " + topic.name());
                     }
+                    if (services.topics().clusterMode()) {
+                        throw new TopicException(Errors.INVALID_REPLICA_ASSIGNMENT.code(), "Manual replica "
+                            + "assignment is not supported by Keel in a cluster (topic " + topic.name() + ")");
+                    }
                     partitions = topic.assignments().size();
                     for (final CreateTopicsRequestData.CreatableReplicaAssignment assignment : topic.assignments()) {
                         if (!assignment.brokerIds().equals(List.of(services.brokerId()))) {
@@ -89,13 +93,14 @@ final class TopicAdminApi {
                     }
                     replicationFactor = 1;
                 }
-                final TopicInfo info = services.topics().createTopic(topic.name(), partitions, replicationFactor,
+                final TopicInfo info = services.topicCommands().createTopic(topic.name(), partitions, replicationFactor,
                     configs, request.validateOnly());
                 if (context.version() >= 7) {
                     result.setTopicId(request.validateOnly() ? Uuid.ZERO_UUID : Ids.toKafka(info.id()));
                 }
                 if (context.version() >= FIRST_CONFIGS_VERSION) {
-                    result.setNumPartitions(info.partitionCount()).setReplicationFactor((short) 1)
+                    result.setNumPartitions(info.partitionCount()).setReplicationFactor((short) (replicationFactor == -1
+                        ? services.topics().defaultReplicationFactor() : replicationFactor))
                         .setConfigs(createdConfigs(info));
                 }
             } catch (final TopicException ex) {
@@ -176,7 +181,7 @@ final class TopicAdminApi {
                 continue;
             }
             try {
-                final TopicInfo deleted = services.topics().deleteTopic(name);
+                final TopicInfo deleted = services.topicCommands().deleteTopic(name);
                 if (context.version() >= 6) {
                     result.setTopicId(Ids.toKafka(deleted.id()));
                 }
@@ -213,7 +218,7 @@ final class TopicAdminApi {
                         }
                     }
                 }
-                services.topics().createPartitions(topic.name(), topic.count(), request.validateOnly());
+                services.topicCommands().createPartitions(topic.name(), topic.count(), request.validateOnly());
             } catch (final TopicException ex) {
                 result.setErrorCode((short) ex.errorCode()).setErrorMessage(ex.getMessage());
             } catch (final IOException ex) {
@@ -326,6 +331,6 @@ final class TopicAdminApi {
                     + config.name() + ": APPEND and SUBTRACT apply to list configurations only");
             }
         }
-        services.topics().alterConfigs(topic.name(), set, delete, validateOnly);
+        services.topicCommands().alterConfigs(topic.name(), set, delete, validateOnly);
     }
 }

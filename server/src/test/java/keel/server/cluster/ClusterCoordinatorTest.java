@@ -101,9 +101,6 @@ class ClusterCoordinatorTest {
             }, 20_000, () -> "two registrations");
             // round robin from broker index 1: partition 0 is led by broker 2
             assertEquals(List.of(List.of(2, 1)), new ZkTopicAdmin(zk).createTopic("t", 1, 2, 1).partitions());
-            // the local logs (until CreateTopics goes through ZooKeeper)
-            first.server().topics().createTopic("t", 1, 1, Map.of(), false);
-            second.server().topics().createTopic("t", 1, 1, Map.of(), false);
 
             Await.await(() -> {
                 try {

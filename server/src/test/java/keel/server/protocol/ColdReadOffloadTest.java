@@ -93,7 +93,7 @@ class ColdReadOffloadTest {
         });
         topics.createTopic(TOPIC, 1, 1, Map.of(), false);
         topics.createTopic(SYNCED, 1, 1, Map.of(LogConfig.FLUSH_MESSAGES_CONFIG, "1"), false);
-        final BrokerServices services = new BrokerServices(topics, ProducerIdManager.open(dataDir), producePurgatory,
+        final BrokerServices services = new BrokerServices(topics, topics, ProducerIdManager.open(dataDir), producePurgatory,
             fetchPurgatory, ioExecutor, "cluster", "127.0.0.1", () -> 0, false, true, Map.of(), null, null,
             ClusterView.singleNode(() -> new ClusterView.Node(0, "127.0.0.1", 0, null), topics));
         // every region counts as cold; one network thread serves every connection

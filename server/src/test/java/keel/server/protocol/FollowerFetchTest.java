@@ -4,7 +4,6 @@ import static keel.log.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -12,24 +11,16 @@ import java.util.UUID;
 
 import keel.replication.LeaderAndIsr;
 import keel.replication.Partition;
-import keel.replication.PartitionStateStore;
 import keel.replication.ReplicaManager;
-import keel.replication.ReplicaTransport;
-import keel.replication.ReplicationConfig;
 import keel.replication.ReplicationError;
-import keel.replication.Scheduler;
 import keel.server.TestBroker;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
-import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Records;
-import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.ProduceResponse;
@@ -55,49 +46,29 @@ class FollowerFetchTest {
     @TempDir
     static Path dataDir;
 
+    private static LeaderFixture leader;
     private static TestBroker broker;
     private static ReplicaManager replicaManager;
 
     @BeforeAll
     static void startBroker() throws Exception {
-        broker = new TestBroker(dataDir, Map.of()).start();
-        final Scheduler inertScheduler = (task, delayMs) -> { };
-        final ReplicaTransport inertTransport = new ReplicaTransport() {
-            @Override
-            public void fetch(final int sourceBrokerId, final int replicaId, final long maxWaitMs,
-                              final List<FetchPartition> partitions, final FetchCallback callback) {
-            }
-
-            @Override
-            public void offsetForLeaderEpoch(final int sourceBrokerId, final int replicaId,
-                                             final keel.replication.TopicPartition partition,
-                                             final int currentLeaderEpoch, final int leaderEpoch,
-                                             final EpochCallback callback) {
-            }
-        };
-        final PartitionStateStore inertStore = (partition, proposed, callback) -> { };
-        replicaManager = new ReplicaManager(brokerId(), new ReplicationConfig(), inertScheduler, inertTransport,
-            inertStore);
+        leader = LeaderFixture.start(dataDir);
+        broker = leader.broker();
+        replicaManager = leader.replicaManager();
     }
 
     @AfterAll
     static void stopBroker() throws Exception {
-        replicaManager.close();
-        broker.close();
+        leader.close();
     }
 
     private static int brokerId() {
-        return broker.server().topics().brokerId();
+        return leader.brokerId();
     }
 
     /** Creates {@code topic} and makes its partition 0 lead at {@link #EPOCH} with in-sync set {this, follower}. */
     private static Partition leaderWithFollower(final String topic) throws Exception {
-        broker.server().topics().createTopic(topic, 1, 1, Map.of(), false);
-        final Partition partition = broker.server().topics().topic(topic).partition(0);
-        final List<Integer> replicas = List.of(brokerId(), FOLLOWER);
-        assertEquals(ReplicationError.NONE, replicaManager.becomeLeader(partition,
-            new LeaderAndIsr(brokerId(), EPOCH, replicas, 0), replicas));
-        return partition;
+        return leader.leaderWithFollower(topic, FOLLOWER, EPOCH);
     }
 
     @Test
@@ -150,7 +121,7 @@ class FollowerFetchTest {
         try (RawClient producer = new RawClient(broker.server().boundPort());
              RawClient follower = new RawClient(broker.server().boundPort())) {
             final RequestHeader header = producer.write(ApiKeys.PRODUCE, (short) 12,
-                produceRequest("follower-completes-produce", (short) -1, 1));
+                LeaderFixture.produceRequest("follower-completes-produce", (short) -1, 1));
             await(() -> partition.log().logEndOffset() == 1, 20_000, () -> "produce never appended");
 
             assertEquals(Errors.NONE.code(), fetch(follower, "follower-completes-produce", FOLLOWER, 1, EPOCH)
@@ -285,21 +256,8 @@ class FollowerFetchTest {
     private static short produce(final RawClient client, final String topic, final short acks, final int count)
         throws Exception {
         final ProduceResponse response = (ProduceResponse) client.send(ApiKeys.PRODUCE, (short) 12,
-            produceRequest(topic, acks, count));
+            LeaderFixture.produceRequest(topic, acks, count));
         final ProduceResponseData.TopicProduceResponse topicResponse = response.data().responses().iterator().next();
         return topicResponse.partitionResponses().get(0).errorCode();
-    }
-
-    private static ProduceRequestData produceRequest(final String topic, final short acks, final int count) {
-        final SimpleRecord[] records = new SimpleRecord[count];
-        for (int i = 0; i < count; i++) {
-            records[i] = new SimpleRecord(1000L, ("v" + i).getBytes(StandardCharsets.UTF_8));
-        }
-        final ProduceRequestData data = new ProduceRequestData().setAcks(acks).setTimeoutMs(30_000);
-        final ProduceRequestData.TopicProduceData topicData = new ProduceRequestData.TopicProduceData().setName(topic);
-        topicData.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0)
-            .setRecords(MemoryRecords.withRecords(Compression.NONE, records)));
-        data.topicData().add(topicData);
-        return data;
     }
 }

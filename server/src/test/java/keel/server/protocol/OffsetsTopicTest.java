@@ -44,7 +44,8 @@ class OffsetsTopicTest {
         try (TestBroker broker = new TestBroker(dataDir, Map.of()).start();
              ScheduledTimer timer = new ScheduledTimer("test-group-timer")) {
             final GroupCoordinator coordinator = new GroupCoordinator(config, Time.SYSTEM, timer);
-            final OffsetsTopic offsets = new OffsetsTopic(broker.server().topics(), coordinator, config, loader);
+            final OffsetsTopic offsets = new OffsetsTopic(broker.server().topics(), broker.server().topics(),
+                coordinator, config, 1, loader);
             assertEquals(GroupErrors.COORDINATOR_NOT_AVAILABLE, offsets.status("g"), "before the topic exists");
 
             offsets.ensureCreated();
