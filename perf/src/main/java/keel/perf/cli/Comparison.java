@@ -196,6 +196,15 @@ final class Comparison {
             if (compareCase.kind() != CompareCase.Kind.CONSUME) {
                 createTopic(server, topic);
             }
+            if (compareCase.kind() == CompareCase.Kind.PRODUCE_AT_RATE) {
+                // Unmeasured, like e2e's warm-up: the first records of a fresh replicated topic wait for the
+                // followers to start fetching it (about a second in both servers on the development machine),
+                // which would otherwise be the p99 of a 10 s sample.
+                printer.step(label + ": warm-up", progress, plan.e2eWarmupNs());
+                ProduceLoad.run(produceSpec(target.bootstrap(), topic, compareCase.recordSizeBytes(),
+                    compareCase.acks(), 0, plan.e2eWarmupNs()).withRate(referenceRates.get(compareCase.referenceCase())
+                    * compareCase.rateFraction()), new LoadProgress());
+            }
             final double cpuBefore = target.cpuSeconds();
             final double helperCpuBefore = target.helperCpuSeconds();
             final LoadResult result;
