@@ -105,7 +105,6 @@ public final class LogManager implements AutoCloseable {
         final boolean clean = Files.exists(marker);
         final Map<String, Long> points = recoveryPoints.read();
         final Map<String, Long> starts = logStartOffsets.read();
-        LOG.info("Loading logs of {} after a {} shutdown", dataDir, clean ? "clean" : "unclean");
         final List<Path> dirs = new ArrayList<>();
         try (DirectoryStream<Path> children = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
             for (final Path child : children) {
@@ -116,6 +115,12 @@ public final class LogManager implements AutoCloseable {
                     dirs.add(child);
                 }
             }
+        }
+        if (dirs.isEmpty()) {
+            LOG.info("No logs in {} yet", dataDir);
+        } else {
+            LOG.info("Loading {} logs of {} after {} shutdown", dirs.size(), dataDir, clean ? "a clean"
+                : "an unclean (or no recorded)");
         }
         for (final Path dir : dirs) {
             final String name = dir.getFileName().toString();

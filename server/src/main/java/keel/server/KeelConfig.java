@@ -188,7 +188,7 @@ public final class KeelConfig {
         numPartitions = (int) longValue(NUM_PARTITIONS, 1, 1, 1_000_000);
         final String connect = props.get(ZOOKEEPER_CONNECT);
         zookeeperConnect = connect == null || connect.isBlank() ? null : connect.trim();
-        zookeeperSessionTimeoutMs = (int) longValue(ZOOKEEPER_SESSION_TIMEOUT_MS, 18_000, 1_000, Integer.MAX_VALUE);
+        zookeeperSessionTimeoutMs = (int) longValue(ZOOKEEPER_SESSION_TIMEOUT_MS, 9_000, 1_000, Integer.MAX_VALUE);
         zookeeperConnectionTimeoutMs = (int) longValue(ZOOKEEPER_CONNECTION_TIMEOUT_MS, zookeeperSessionTimeoutMs,
             1, Integer.MAX_VALUE);
         final String rack = props.get(BROKER_RACK);

@@ -183,7 +183,7 @@ public final class KeelServer implements AutoCloseable {
                 producerIds = ProducerIdManager.open(dataDir);
                 topicCommands = topics;
                 groups = new Groups(coordinator, groupTimer, new OffsetsTopic(topics, topicCommands,
-                    coordinator, config.groupConfig(), 1));
+                    coordinator, config.groupConfig(), 1, producePurgatory));
                 view = ClusterView.singleNode(() -> new ClusterView.Node(config.brokerId(), config.advertisedHost(),
                     advertisedPort != 0 ? advertisedPort : boundPort.get(), config.brokerRack()), topics);
                 // loads run on the offsets topic's loader thread; requests meanwhile answer
@@ -217,7 +217,7 @@ public final class KeelServer implements AutoCloseable {
                 producerIds = new ProducerIdManager(cluster.producerIdBlocks());
                 topicCommands = cluster.topicCommands(topics, TOPIC_CHANGE_TIMEOUT_MS);
                 groups = new Groups(coordinator, groupTimer, new OffsetsTopic(topics, topicCommands, coordinator,
-                    config.groupConfig(), config.offsetsTopicReplicationFactor()));
+                    config.groupConfig(), config.offsetsTopicReplicationFactor(), producePurgatory));
                 offsets.set(groups.offsetsTopic());
                 view = cluster.view();
                 clusterId = cluster.clusterId(localClusterId);

@@ -47,7 +47,8 @@ public final class EndToEndLoad {
             throw new IllegalArgumentException("e2e needs records of at least " + MIN_RECORD_SIZE_BYTES
                 + " bytes: recordSizeBytes=" + spec.recordSizeBytes());
         }
-        TopicAdmin.ensureTopic(spec.bootstrap(), spec.topic(), spec.partitions(), (short) 1);
+        // the server's default.replication.factor: 1 on a single node, the cluster's choice on a cluster
+        TopicAdmin.ensureTopic(spec.bootstrap(), spec.topic(), spec.partitions(), (short) -1);
         final ConsumeSpec consumeSpec = new ConsumeSpec(spec.bootstrap(), spec.topic(), 0, 0, 1, null, Map.of());
         final Histogram histogram = LatencySummary.newHistogram();
         final AtomicLong received = new AtomicLong();

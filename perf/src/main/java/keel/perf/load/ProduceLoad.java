@@ -35,7 +35,8 @@ public final class ProduceLoad {
      * @throws LoadException when the topic cannot be created, a producer cannot start, or every send failed
      */
     public static LoadResult run(final ProduceSpec spec, final LoadProgress progress) throws InterruptedException {
-        TopicAdmin.ensureTopic(spec.bootstrap(), spec.topic(), spec.partitions(), (short) 1);
+        // the server's default.replication.factor: 1 on a single node, the cluster's choice on a cluster
+        TopicAdmin.ensureTopic(spec.bootstrap(), spec.topic(), spec.partitions(), (short) -1);
         final byte[] value = Payloads.value(spec.recordSizeBytes());
         final List<Worker> workers = new ArrayList<>();
         final CountDownLatch ready = new CountDownLatch(spec.producers());

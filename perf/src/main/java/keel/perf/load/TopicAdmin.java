@@ -1,6 +1,7 @@
 package keel.perf.load;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -32,7 +33,7 @@ public final class TopicAdmin {
      * @param bootstrap         bootstrap.servers
      * @param topic             the topic name
      * @param partitions        partitions for a new topic
-     * @param replicationFactor replication factor for a new topic
+     * @param replicationFactor replication factor for a new topic, or -1 for the server's default.replication.factor
      * @return the topic's partition count (an existing topic keeps its own)
      * @throws LoadException when the server refuses or does not answer in time
      */
@@ -46,7 +47,8 @@ public final class TopicAdmin {
             final Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             if (!names.contains(topic)) {
                 try {
-                    admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor)))
+                    admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), replicationFactor < 0
+                            ? Optional.empty() : Optional.of(replicationFactor))))
                         .all().get(30, TimeUnit.SECONDS);
                 } catch (final ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {

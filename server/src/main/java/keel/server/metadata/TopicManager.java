@@ -299,22 +299,25 @@ public final class TopicManager implements TopicCommands {
      * @throws IOException if the registry or the files cannot be changed.
      */
     public synchronized void forget(final String name) throws IOException {
-        final Topic topic = byName.get(name);
-        if (topic == null) {
-            return;
+        if (byName.containsKey(name)) {
+            remove(byName.get(name));
+            LOG.info("Deleted the local files of topic {}", name);
         }
+    }
+
+    /** Unregisters a topic and deletes the files of its local partitions. */
+    private void remove(final Topic topic) throws IOException {
         final Map<String, TopicInfo> remaining = infos();
-        remaining.remove(name);
+        remaining.remove(topic.name());
         registry.write(remaining.values());
-        byName.remove(name);
+        byName.remove(topic.name());
         byId.remove(topic.id());
         for (int p = 0; p < topic.partitionCount(); p++) {
             if (topic.partition(p) != null) {
-                logs.delete(name, p);
+                logs.delete(topic.name(), p);
                 listener.onLogChange(topic.partition(p));
             }
         }
-        LOG.info("Deleted the local files of topic {}", name);
     }
 
     private synchronized void loadTopics() throws IOException {
@@ -432,17 +435,7 @@ public final class TopicManager implements TopicCommands {
         if (topic == null) {
             throw new TopicException(TopicErrors.UNKNOWN_TOPIC_OR_PARTITION, "Topic " + name + " does not exist");
         }
-        final Map<String, TopicInfo> remaining = infos();
-        remaining.remove(name);
-        registry.write(remaining.values());
-        byName.remove(name);
-        byId.remove(topic.id());
-        for (int p = 0; p < topic.partitionCount(); p++) {
-            if (topic.partition(p) != null) {
-                logs.delete(name, p);
-                listener.onLogChange(topic.partition(p));
-            }
-        }
+        remove(topic);
         LOG.info("Deleted topic {}", name);
         return topic.info();
     }

@@ -3,16 +3,21 @@ package keel.server.protocol;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.IntSupplier;
 
 import keel.log.AppendResult;
 import keel.log.ErrorCode;
 import keel.log.LogConfig;
+import keel.replication.DelayedOperation;
+import keel.replication.DelayedOperationPurgatory;
 import keel.replication.Partition;
+import keel.replication.ReplicationError;
 import keel.server.group.GroupConfig;
 import keel.server.group.GroupCoordinator;
 import keel.server.group.GroupErrors;
@@ -51,6 +56,7 @@ public final class OffsetsTopic implements AutoCloseable {
     private final GroupCoordinator coordinator;
     private final GroupConfig config;
     private final int replicationFactor;
+    private final DelayedOperationPurgatory purgatory;
     private final ExecutorService loader;
     private final AtomicIntegerArray states;
     private volatile boolean closed;
@@ -63,10 +69,14 @@ public final class OffsetsTopic implements AutoCloseable {
      * @param coordinator       the coordinator the partitions are loaded into.
      * @param config            offsets.topic.num.partitions and offsets.topic.segment.bytes.
      * @param replicationFactor offsets.topic.replication.factor (1 on a single node).
+     * @param purgatory         where a commit waits for the in-sync replicas in a cluster (the produce purgatory:
+     *                          its partitions' high-watermark advances complete it).
      */
     public OffsetsTopic(final TopicManager topics, final TopicCommands commands, final GroupCoordinator coordinator,
-                        final GroupConfig config, final int replicationFactor) {
-        this(topics, commands, coordinator, config, replicationFactor, Executors.newSingleThreadExecutor(runnable -> {
+                        final GroupConfig config, final int replicationFactor,
+                        final DelayedOperationPurgatory purgatory) {
+        this(topics, commands, coordinator, config, replicationFactor, purgatory,
+            Executors.newSingleThreadExecutor(runnable -> {
             final Thread thread = new Thread(runnable, "keel-group-loader");
             thread.setDaemon(true);
             return thread;
@@ -77,12 +87,14 @@ public final class OffsetsTopic implements AutoCloseable {
      * @param loader runs the loads, one at a time; shut down by {@link #close()}.
      */
     OffsetsTopic(final TopicManager topics, final TopicCommands commands, final GroupCoordinator coordinator,
-                 final GroupConfig config, final int replicationFactor, final ExecutorService loader) {
+                 final GroupConfig config, final int replicationFactor, final DelayedOperationPurgatory purgatory,
+                 final ExecutorService loader) {
         this.topics = topics;
         this.commands = commands;
         this.coordinator = coordinator;
         this.config = config;
         this.replicationFactor = replicationFactor;
+        this.purgatory = purgatory;
         this.states = new AtomicIntegerArray(config.offsetsTopicNumPartitions());
         this.loader = loader;
     }
@@ -222,7 +234,11 @@ public final class OffsetsTopic implements AutoCloseable {
             return;
         }
         try {
-            coordinator.loadPartition(new PartitionOffsetsLog(partition));
+            coordinator.loadPartition(new PartitionOffsetsLog(partition, topics.clusterMode() ? purgatory : null,
+                () -> {
+                    final TopicManager.Topic topic = topics.topic(NAME);
+                    return topic == null ? 1 : topic.minInSyncReplicas();
+                }));
             // a resignation queued behind this load wins: it set NOT_OWNED and unloads next
             states.compareAndSet(index, LOADING, LOADED);
         } catch (final IOException | RuntimeException ex) {
@@ -252,13 +268,28 @@ public final class OffsetsTopic implements AutoCloseable {
 
     /**
      * An {@link OffsetsLog} over the partition, so that appends move its high watermark (a consumer of
-     * {@code __consumer_offsets}, such as Kafka's tools, reads them) and wake parked fetches. Thread-safe.
+     * {@code __consumer_offsets}, such as Kafka's tools, reads them) and wake parked fetches. In a cluster an append
+     * is answered once the in-sync replicas hold it (acks=all with the topic's min.insync.replicas, as Kafka's
+     * {@code offsets.commit.required.acks=-1}), or REQUEST_TIMED_OUT after {@value #COMMIT_TIMEOUT_MS} ms (Kafka's
+     * {@code offsets.commit.timeout.ms}); the group coordinator maps the errors as Kafka does. Thread-safe.
      */
     private static final class PartitionOffsetsLog implements OffsetsLog {
-        private final Partition partition;
+        private static final long COMMIT_TIMEOUT_MS = 5_000;
 
-        PartitionOffsetsLog(final Partition partition) {
+        private final Partition partition;
+        private final DelayedOperationPurgatory replicated;
+        private final IntSupplier minInSyncReplicas;
+
+        /**
+         * @param partition         the leader replica.
+         * @param replicated        the purgatory acks=all appends wait in, or {@code null} for acks=1.
+         * @param minInSyncReplicas the topic's min.insync.replicas now.
+         */
+        PartitionOffsetsLog(final Partition partition, final DelayedOperationPurgatory replicated,
+                            final IntSupplier minInSyncReplicas) {
             this.partition = partition;
+            this.replicated = replicated;
+            this.minInSyncReplicas = minInSyncReplicas;
         }
 
         @Override
@@ -269,8 +300,34 @@ public final class OffsetsTopic implements AutoCloseable {
         @Override
         public void append(final ByteBuffer batch, final AppendCompletion completion) {
             final AppendResult result = new AppendResult();
-            final int code = partition.tryAppendAsLeader(batch, 1, 1, result);
-            completion.onAppended(code, code == ErrorCode.NONE ? null : result.errorMessage());
+            if (replicated == null) {
+                final int code = partition.tryAppendAsLeader(batch, 1, 1, result);
+                completion.onAppended(code, code == ErrorCode.NONE ? null : result.errorMessage());
+                return;
+            }
+            final int minIsr = minInSyncReplicas.getAsInt();
+            final int leaderEpoch = partition.leaderEpoch();
+            final int code = partition.tryAppendAsLeader(batch, -1, minIsr, result);
+            if (code != ErrorCode.NONE) {
+                completion.onAppended(code, result.errorMessage());
+                return;
+            }
+            final long requiredOffset = result.lastOffset() + 1;
+            replicated.tryCompleteElseWatch(new DelayedOperation(COMMIT_TIMEOUT_MS) {
+                @Override
+                protected boolean tryComplete() {
+                    return partition.checkEnoughReplicasReachOffset(requiredOffset, leaderEpoch, minIsr)
+                        != Partition.PENDING;
+                }
+
+                @Override
+                protected void onComplete(final boolean expired) {
+                    final int check = partition.checkEnoughReplicasReachOffset(requiredOffset, leaderEpoch, minIsr);
+                    completion.onAppended(check == Partition.PENDING ? ReplicationError.REQUEST_TIMED_OUT : check,
+                        check == ErrorCode.NONE ? null : "The in-sync replicas of " + partition.topicPartition()
+                            + " did not reach offset " + requiredOffset);
+                }
+            }, List.of(partition));
         }
 
         @Override

@@ -14,13 +14,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import keel.replication.EpochEndOffset;
+import keel.replication.LeaderAndIsr;
 import keel.replication.Partition;
+import keel.replication.ReplicaManager;
 import keel.replication.ReplicaTransport;
+import keel.replication.ReplicationConfig;
 import keel.replication.ReplicationError;
 import keel.replication.TopicPartition;
 import keel.server.TestBroker;
@@ -108,6 +113,37 @@ class BrokerReplicaTransportTest {
                 new TopicPartition("transport-stale", 0), ReplicationError.FENCED_LEADER_EPOCH,
                 new TopicPartition("transport-no-such-topic", 0), ReplicationError.UNKNOWN_TOPIC_OR_PARTITION),
                 answer.codes());
+        }
+    }
+
+    @Test
+    void shouldLetRealFollowerCompleteAcksAllProduceWhenReplicaManagerFetchesThroughIt(@TempDir final Path followerDir)
+        throws Exception {
+        final String topic = "transport-end-to-end";
+        final Partition leaderPartition = leader.leaderWithFollower(topic, FOLLOWER, EPOCH);
+        final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+        try (TestBroker follower = new TestBroker(followerDir, Map.of("broker.id", Integer.toString(FOLLOWER)))
+                .start();
+             BrokerReplicaTransport transport = transportToLeader(30_000)) {
+            final ReplicaManager followerReplicas = new ReplicaManager(FOLLOWER, new ReplicationConfig(),
+                (task, delayMs) -> executor.schedule(task, delayMs, TimeUnit.MILLISECONDS), transport,
+                (partition, proposed, callback) -> { });
+            follower.server().topics().createTopic(topic, 1, 1, Map.of(), false);
+            final Partition followerPartition = follower.server().topics().topic(topic).partition(0);
+            final List<Integer> replicas = List.of(leader.brokerId(), FOLLOWER);
+            assertEquals(ReplicationError.NONE, followerReplicas.becomeFollower(followerPartition,
+                new LeaderAndIsr(leader.brokerId(), EPOCH, replicas, 0), replicas));
+
+            // acks=all completes only once the follower has fetched past the batch: through the transport
+            assertEquals(0, leader.produce(topic, (short) -1, 3));
+
+            await(() -> followerPartition.log().logEndOffset() == 3, ANSWER_WAIT_MS,
+                () -> "follower log end " + followerPartition.log().logEndOffset());
+            assertEquals(leaderPartition.log().readBatches(0, MAX_BYTES),
+                followerPartition.log().readBatches(0, MAX_BYTES));
+            followerReplicas.close();
+        } finally {
+            executor.shutdownNow();
         }
     }
 

@@ -45,7 +45,7 @@ class OffsetsTopicTest {
              ScheduledTimer timer = new ScheduledTimer("test-group-timer")) {
             final GroupCoordinator coordinator = new GroupCoordinator(config, Time.SYSTEM, timer);
             final OffsetsTopic offsets = new OffsetsTopic(broker.server().topics(), broker.server().topics(),
-                coordinator, config, 1, loader);
+                coordinator, config, 1, null, loader);
             assertEquals(GroupErrors.COORDINATOR_NOT_AVAILABLE, offsets.status("g"), "before the topic exists");
 
             offsets.ensureCreated();
