@@ -24,6 +24,7 @@ import keel.perf.peer.ServerSettings;
 import keel.perf.stats.FailoverGap;
 import keel.perf.stats.Spread;
 import keel.perf.stats.Stats;
+import keel.server.KeelConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -189,11 +190,12 @@ final class FailoverCommand implements Callable<Integer> {
         final String loadAfter = MarkdownSection.loadAverage();
         report.summary().put("loadAverageAfter", loadAfter);
         addRuns(report, runs);
-        final PrintWriter out = commandLine.getOut();
-        final TextTable table = table(runs, false);
-        table.print(out);
-        out.println(explanation());
+        report.summary().put("explanation", explanation());
+        // The JSON first: whatever fails after it, the measured repetitions are kept.
         final Path json = report.write(runDir);
+        final PrintWriter out = commandLine.getOut();
+        table(runs, false).print(out);
+        out.println(explanation());
         out.println("report: " + json);
         if (markdown != null) {
             MarkdownSection.write(markdown, markdownSection(MarkdownSection.commandLine("failover",
@@ -284,8 +286,21 @@ final class FailoverCommand implements Callable<Integer> {
             + " records/s of " + recordSizeBytes + " B, acks=all, idempotent, linger.ms 5, request.timeout.ms 5000; "
             + "topic RF 3, min.insync.replicas 2; failure detection: Kafka KRaft broker.session.timeout.ms "
             + serverOptions.kafkaProperties.getOrDefault("broker.session.timeout.ms", "9000 (default)")
-            + ", Keel zookeeper.session.timeout.ms "
-            + serverOptions.keelProperties.getOrDefault("zookeeper.session.timeout.ms", "18000 (default)");
+            + ", Keel zookeeper.session.timeout.ms " + keelSessionTimeout();
+    }
+
+    /** The session timeout the Keel brokers run with: given with --keel-property, else the built Keel's default. */
+    private String keelSessionTimeout() {
+        final String given = serverOptions.keelProperties.get(KeelConfig.ZOOKEEPER_SESSION_TIMEOUT_MS);
+        if (given != null) {
+            return given;
+        }
+        try {
+            return KeelConfig.fromMap(Map.of(KeelConfig.ZOOKEEPER_CONNECT, "127.0.0.1:2181", KeelConfig.LOG_DIRS,
+                "data")).zookeeperSessionTimeoutMs() + " (default)";
+        } catch (final RuntimeException e) {
+            return "(Keel's default: " + e.getMessage() + ")";
+        }
     }
 
     private String markdownSection(final String command, final Instant startedAt, final Instant finishedAt,
