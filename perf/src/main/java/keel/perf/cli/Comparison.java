@@ -240,6 +240,13 @@ final class Comparison {
             checkAlive(server);
             samples.add(new Sample(compareCase, server, round, result, difference(cpuBefore, cpuAfter),
                 difference(helperCpuBefore, helperCpuAfter)));
+            if (result.errors() > 0) {
+                // A sample with failed sends still counts (its rate is what the server delivered), but a reader of
+                // the table must know: e.g. records that expired after delivery.timeout.ms while a partition stalled.
+                warnings.add(labels.get(server) + " " + compareCase.name() + " round " + round + ": "
+                    + result.errors() + " records failed (of " + (result.records() + result.errors())
+                    + "), see the sample's errors in the JSON");
+            }
             if (compareCase.kind() != CompareCase.Kind.CONSUME) {
                 deleteTopic(server, topic);
             }
