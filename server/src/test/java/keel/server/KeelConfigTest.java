@@ -52,8 +52,8 @@ class KeelConfigTest {
         final KeelConfig config = KeelConfig.fromMap(Map.of());
 
         assertEquals(null, config.zookeeperConnect());
-        assertEquals(18_000, config.zookeeperSessionTimeoutMs());
-        assertEquals(18_000, config.zookeeperConnectionTimeoutMs());
+        assertEquals(9_000, config.zookeeperSessionTimeoutMs());
+        assertEquals(9_000, config.zookeeperConnectionTimeoutMs());
         assertEquals(false, config.uncleanLeaderElection());
         assertEquals(true, config.controlledShutdown());
     }
