@@ -18,7 +18,7 @@ keel_require_built keel-perf "$build" "$classes/keel/perf/cli/KeelPerf.class" "$
 
 jvm_flags=$(keel_jvm_flags keel-perf)
 
-modules=$classes:$root/log-segment/target/classes:$root/index/target/classes
+modules=$classes:$root/server/target/classes:$root/replication/target/classes:$root/log-segment/target/classes:$root/index/target/classes
 # keel.jvm.flags is passed on to the server JVMs that `compare` starts, so both servers get the same flags.
 # shellcheck disable=SC2086 # the flags and KEEL_PERF_OPTS are lists of options
 exec "$java" $jvm_flags ${KEEL_PERF_OPTS:--Xmx1g} -Dkeel.home="$root" -Dkeel.jvm.flags="$jvm_flags" \

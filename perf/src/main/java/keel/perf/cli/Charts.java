@@ -54,7 +54,8 @@ final class Charts {
         }
         if (!latencyCases.isEmpty()) {
             final XYChart curves = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("End-to-end latency percentiles, median of rounds").xAxisTitle("percentile")
+                .title("Latency percentiles, median of rounds (e2e: produce to consume; produce: send to ack)")
+                .xAxisTitle("percentile")
                 .yAxisTitle("ms").build();
             curves.getStyler().setYAxisLogarithmic(true);
             curves.getStyler().setxAxisTickLabelsFormattingFunction(Charts::percentileLabel);

@@ -2,20 +2,16 @@ package keel.perf.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import keel.perf.peer.KafkaLauncher;
-import keel.perf.peer.KeelLauncher;
 import keel.perf.peer.RunningServer;
 import keel.perf.peer.ServerLauncher;
 import keel.perf.peer.ServerSettings;
@@ -37,6 +33,8 @@ final class CompareCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter RUN_TIME =
         DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MARKDOWN_TIME =
+        DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -78,21 +76,22 @@ final class CompareCommand implements Callable<Integer> {
         description = "Run only these cases of the matrix (produce-1KiB-acks1 always runs when an e2e case does).")
     private List<String> onlyCases;
 
-    @Option(names = "--heap", defaultValue = "1g", description = "-Xms and -Xmx of both servers (default: "
-        + "${DEFAULT-VALUE}).")
-    private String heap;
+    @Option(names = "--brokers", defaultValue = "1",
+        description = "Brokers per server: 1, or 3 for clusters on this machine (each broker its own JVM; Keel adds "
+            + "a ZooKeeper JVM): then the matrix is produce acks=all to replication-factor-3 topics, unthrottled and "
+            + "at the --latency-rates (default: ${DEFAULT-VALUE}).")
+    private int brokers;
 
-    @Option(names = "--server-jvm-flag", paramLabel = "FLAG",
-        description = "A further JVM flag for both servers (repeatable).")
-    private List<String> extraFlags = new ArrayList<>();
+    @Option(names = "--markdown", paramLabel = "FILE",
+        description = "Also write the results as a Markdown section (the command, machine, load, table) to FILE.")
+    private Path markdown;
 
-    @Option(names = "--start-timeout", defaultValue = "180s", converter = Converters.DurationNs.class,
-        description = "How long a server may take to answer (default: ${DEFAULT-VALUE}).")
-    private long startTimeoutNs;
+    @Option(names = "--markdown-title", paramLabel = "TITLE",
+        description = "The heading of the --markdown section (default: one naming the servers and brokers).")
+    private String markdownTitle;
 
-    @Option(names = "--keel-home", paramLabel = "DIR",
-        description = "Keel source tree whose build runs as keel (default: the tree bin/keel-perf.sh is in).")
-    private Path keelHome;
+    @CommandLine.Mixin
+    private final ServerOptions serverOptions = new ServerOptions();
 
     @CommandLine.Mixin
     private final OutputOptions output = new OutputOptions();
@@ -111,47 +110,45 @@ final class CompareCommand implements Callable<Integer> {
         ProducerOptions.check(commandLine, fill >= 1, "--consume-records must be >= 1: consumeRecords=" + fill);
         ProducerOptions.check(commandLine, partitions >= 1 && partitions <= 10_000,
             "--partitions must be 1..10000: partitions=" + partitions);
-        ProducerOptions.check(commandLine, heap.matches("\\d+[kmgKMG]?"), "--heap must be like 1g or 512m: heap="
-            + heap);
+        serverOptions.check(commandLine);
+        ProducerOptions.check(commandLine, brokers == 1 || brokers == ServerSettings.CLUSTER_BROKERS,
+            "--brokers must be 1 or " + ServerSettings.CLUSTER_BROKERS + ": brokers=" + brokers);
         for (final double rate : latencyRates) {
             ProducerOptions.check(commandLine, rate > 0 && rate < 1, "--latency-rates must be fractions in (0, 1): "
                 + "rate=" + rate);
         }
-        final Path home = keelHome != null ? keelHome : Path.of(System.getProperty(KeelPerf.HOME_PROPERTY, "."));
-        final List<ServerLauncher> launchers = List.of(launcher(commandLine, baseline, home),
-            launcher(commandLine, candidate, home));
-        for (final ServerLauncher launcher : launchers) {
-            if (launcher instanceof KeelLauncher) {
-                ((KeelLauncher) launcher).checkBuilt();
-            }
-        }
+        final List<ServerLauncher> launchers = List.of(serverOptions.launcher(commandLine, baseline),
+            serverOptions.launcher(commandLine, candidate));
+        ServerOptions.checkBuilt(launchers);
         final List<String> labels = baseline.equals(candidate)
             ? List.of(baseline + "-a", candidate + "-b") : List.of(baseline, candidate);
-        final List<CompareCase> cases = selectCases(commandLine, CompareCase.matrix(quick, latencyRates));
+        final List<CompareCase> cases = selectCases(commandLine, brokers == 1
+            ? CompareCase.matrix(quick, latencyRates) : CompareCase.clusterMatrix(latencyRates));
         final Comparison.Plan plan = new Comparison.Plan(cases, roundCount, sample, warmup,
-            quick ? 1_000_000_000L : 3_000_000_000L, partitions, fill);
+            quick ? 1_000_000_000L : 3_000_000_000L, partitions, fill, (short) brokers);
+        final String loadBefore = MarkdownSection.loadAverage();
 
         final Instant startedAt = Instant.now();
         final Path runDir = output.out.toAbsolutePath().resolve("compare-" + RUN_TIME.format(startedAt));
-        final List<String> flags = new ArrayList<>();
-        final String keelFlags = System.getProperty("keel.jvm.flags", "");
-        if (!keelFlags.isBlank()) {
-            flags.addAll(Arrays.asList(keelFlags.trim().split("\\s+")));
-        }
-        flags.addAll(ServerSettings.KAFKA_SCRIPT_GC_FLAGS);
-        flags.addAll(extraFlags);
-        final ServerSettings settings = new ServerSettings(ServerSettings.currentJava(), heap, List.copyOf(flags),
-            System.getProperty("java.class.path"), Duration.ofNanos(startTimeoutNs));
+        final ServerSettings settings = serverOptions.settings(brokers);
+        final String heap = settings.heap();
+        final List<String> flags = settings.jvmFlags();
         final RunReport report = new RunReport("compare", startedAt);
         report.config().put("baseline", labels.get(0));
         report.config().put("candidate", labels.get(1));
         report.config().put("serverHeap", heap);
         report.config().put("serverJvmFlags", flags);
+        report.config().put("kafkaProperties", serverOptions.kafkaProperties);
+        report.config().put("keelProperties", serverOptions.keelProperties);
         report.config().put("quick", quick);
+        report.config().put("brokers", brokers);
+        report.config().put("arguments", commandLine.getParseResult().originalArgs());
+        report.summary().put("loadAverageBefore", loadBefore);
 
         final List<RunningServer> servers;
         final Comparison comparison;
         final long[] peakRss = new long[2];
+        final long[] helperPeakRss = new long[2];
         try (ProgressPrinter printer = ProgressPrinter.start(commandLine.getErr(), output.progressIntervalNs)) {
             servers = Comparison.startServers(launchers, labels, runDir.resolve("servers"), settings, printer);
             try {
@@ -163,23 +160,33 @@ final class CompareCommand implements Callable<Integer> {
                     // Keep what was measured: a server failing one case should not cost the whole run's samples.
                     addSamples(report, comparison, labels);
                     report.summary().put("failure", String.valueOf(e.getMessage()));
-                    report.summary().put("serverOutputs", servers.stream().map(s -> s.outputFile().toString())
-                        .toList());
+                    report.summary().put("serverOutputs", servers.stream().flatMap(s -> s.outputFiles().stream())
+                        .map(Path::toString).toList());
                     commandLine.getErr().println("keel-perf compare: partial report of the samples before the "
                         + "failure: " + report.write(runDir));
                     throw e;
                 }
                 for (int i = 0; i < servers.size(); i++) {
                     peakRss[i] = servers.get(i).peakRssBytes();
+                    helperPeakRss[i] = servers.get(i).helperPeakRssBytes();
                 }
             } finally {
                 for (final RunningServer server : servers) {
                     server.close();
-                    deleteData(commandLine, server.workDir().resolve("data"));
+                    ServerOptions.deleteDataDirs(commandLine, server);
                 }
             }
         }
-        summarize(commandLine.getOut(), report, comparison, labels, peakRss);
+        final String loadAfter = MarkdownSection.loadAverage();
+        report.summary().put("loadAverageAfter", loadAfter);
+        summarize(commandLine.getOut(), report, comparison, labels, peakRss, helperPeakRss);
+        if (markdown != null) {
+            final String title = markdownTitle != null ? markdownTitle : defaultTitle(labels, brokers);
+            MarkdownSection.write(markdown, markdownSection(title, MarkdownSection.commandLine("compare",
+                commandLine.getParseResult().originalArgs()), startedAt, Instant.now(), loadBefore, loadAfter,
+                comparison, labels, peakRss, helperPeakRss, brokers));
+            commandLine.getOut().println("markdown: " + markdown);
+        }
         final List<Path> charts = Charts.write(runDir, comparison, labels);
         final Path json = report.write(runDir);
         commandLine.getOut().println("report: " + json);
@@ -188,17 +195,6 @@ final class CompareCommand implements Callable<Integer> {
         }
         commandLine.getOut().flush();
         return 0;
-    }
-
-    private static ServerLauncher launcher(final CommandLine commandLine, final String name, final Path home) {
-        switch (name) {
-            case KafkaLauncher.NAME:
-                return new KafkaLauncher();
-            case KeelLauncher.NAME:
-                return new KeelLauncher(home);
-            default:
-                throw new CommandLine.ParameterException(commandLine, "servers are kafka or keel: server=" + name);
-        }
     }
 
     private List<CompareCase> selectCases(final CommandLine commandLine, final List<CompareCase> matrix) {
@@ -214,10 +210,14 @@ final class CompareCommand implements Callable<Integer> {
                 + known);
         }
         final List<CompareCase> selected = new ArrayList<>();
-        final boolean latency = matrix.stream().anyMatch(c -> c.isLatencyCase() && onlyCases.contains(c.name()));
+        final List<String> references = new ArrayList<>();
         for (final CompareCase compareCase : matrix) {
-            if (onlyCases.contains(compareCase.name())
-                || (latency && compareCase.name().equals(CompareCase.RATE_REFERENCE))) {
+            if (compareCase.isLatencyCase() && onlyCases.contains(compareCase.name())) {
+                references.add(compareCase.referenceCase());
+            }
+        }
+        for (final CompareCase compareCase : matrix) {
+            if (onlyCases.contains(compareCase.name()) || references.contains(compareCase.name())) {
                 selected.add(compareCase);
             }
         }
@@ -225,89 +225,247 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     static void summarize(final PrintWriter out, final RunReport report, final Comparison comparison,
-                                  final List<String> labels, final long[] peakRss) {
+                          final List<String> labels, final long[] peakRss) {
+        summarize(out, report, comparison, labels, peakRss, new long[labels.size()]);
+    }
+
+    /**
+     * Prints the table and notes, and puts the rows into the report's summary.
+     *
+     * @param peakRss       per server, the sum of its brokers' VmHWM
+     * @param helperPeakRss per server, the sum of its helper JVMs' VmHWM (Keel's ZooKeeper), 0 without helpers
+     */
+    static void summarize(final PrintWriter out, final RunReport report, final Comparison comparison,
+                          final List<String> labels, final long[] peakRss, final long[] helperPeakRss) {
         addSamples(report, comparison, labels);
         final String a = labels.get(0);
         final String b = labels.get(1);
         final TextTable table = new TextTable("case", "metric", a, a + " min-max", b, b + " min-max", b + "/" + a,
-            a + " cpu s/GB", b + " cpu s/GB");
+            a + " cpu s/GB", b + " cpu s/GB", "cpu " + b + "/" + a);
         final List<Map<String, Object>> rows = new ArrayList<>();
-        final List<String> seen = new ArrayList<>();
-        for (final Comparison.Sample sample : comparison.samples()) {
-            final CompareCase compareCase = sample.compareCase();
-            if (seen.contains(compareCase.name())) {
-                continue;
-            }
-            seen.add(compareCase.name());
-            final List<Comparison.Metric> metrics = compareCase.isLatencyCase()
-                ? List.of(Comparison.Metric.P50_MS, Comparison.Metric.P99_MS, Comparison.Metric.P999_MS)
-                : List.of(Comparison.Metric.MB_PER_SEC, Comparison.Metric.RECORDS_PER_SEC);
+        for (final String caseName : caseNames(comparison)) {
+            final CompareCase compareCase = compareCase(comparison, caseName);
             boolean first = true;
-            for (final Comparison.Metric metric : metrics) {
-                final double[] va = comparison.values(compareCase.name(), 0, metric);
-                final double[] vb = comparison.values(compareCase.name(), 1, metric);
+            for (final Comparison.Metric metric : metrics(compareCase)) {
+                final double[] va = comparison.values(caseName, 0, metric);
+                final double[] vb = comparison.values(caseName, 1, metric);
                 final Spread sa = Stats.spread(va);
                 final Spread sb = Stats.spread(vb);
                 final double ratio = ratio(va, vb);
-                final String cpuA = first ? cpu(comparison.values(compareCase.name(), 0,
-                    Comparison.Metric.CPU_SEC_PER_GB)) : "";
-                final String cpuB = first ? cpu(comparison.values(compareCase.name(), 1,
-                    Comparison.Metric.CPU_SEC_PER_GB)) : "";
-                table.row(first ? compareCase.name() : "", metricName(metric), format(metric, sa.median()),
+                final double[] cpuA = comparison.values(caseName, 0, Comparison.Metric.CPU_SEC_PER_GB);
+                final double[] cpuB = comparison.values(caseName, 1, Comparison.Metric.CPU_SEC_PER_GB);
+                table.row(first ? caseName : "", metricName(metric), format(metric, sa.median()),
                     format(metric, sa.min()) + "-" + format(metric, sa.max()), format(metric, sb.median()),
                     format(metric, sb.min()) + "-" + format(metric, sb.max()),
-                    Double.isNaN(ratio) ? "-" : Results.ratio(ratio), cpuA, cpuB);
+                    Double.isNaN(ratio) ? "-" : Results.ratio(ratio), first ? cpu(cpuA) : "",
+                    first ? cpu(cpuB) : "", first ? cpuRatio(cpuA, cpuB) : "");
                 final Map<String, Object> row = new LinkedHashMap<>();
-                row.put("case", compareCase.name());
+                row.put("case", caseName);
                 row.put("metric", metricName(metric));
                 row.put(a, sa);
                 row.put(b, sb);
                 row.put("ratio", Double.isNaN(ratio) ? null : ratio);
                 row.put("ratioOf", b + "/" + a + ", median of per-round ratios");
                 if (first) {
-                    row.put(a + "CpuSecPerGb", Stats.spread(comparison.values(compareCase.name(), 0,
-                        Comparison.Metric.CPU_SEC_PER_GB)));
-                    row.put(b + "CpuSecPerGb", Stats.spread(comparison.values(compareCase.name(), 1,
-                        Comparison.Metric.CPU_SEC_PER_GB)));
+                    row.put(a + "CpuSecPerGb", Stats.spread(cpuA));
+                    row.put(b + "CpuSecPerGb", Stats.spread(cpuB));
+                    for (int server = 0; server < labels.size(); server++) {
+                        final double[] helper = comparison.values(caseName, server,
+                            Comparison.Metric.HELPER_CPU_SEC_PER_GB);
+                        if (hasHelperCpu(helper)) {
+                            row.put(labels.get(server) + "ZooKeeperCpuSecPerGb", Stats.spread(helper));
+                        }
+                    }
                 }
                 rows.add(row);
                 first = false;
             }
         }
         table.print(out);
-        out.println(String.format(Locale.ROOT, "peak RSS (VmHWM): %s %.0f MiB, %s %.0f MiB", a,
+        out.println(String.format(Locale.ROOT, "peak RSS (VmHWM, sum over the brokers): %s %.0f MiB, %s %.0f MiB", a,
             peakRss[0] / 1048576.0, b, peakRss[1] / 1048576.0));
-        if (comparison.referenceRate() > 0) {
-            out.println("e2e rates are fractions of " + Results.number(comparison.referenceRate()) + " records/s, the "
-                + "slower server's median " + CompareCase.RATE_REFERENCE);
+        for (final String line : helperLines(comparison, labels, helperPeakRss)) {
+            out.println(line);
+        }
+        for (final Map.Entry<String, Double> reference : comparison.referenceRates().entrySet()) {
+            out.println("latency-case rates are fractions of " + Results.number(reference.getValue())
+                + " records/s, the slower server's median " + reference.getKey());
         }
         out.println("medians and min-max over " + comparison.planDescription().get("rounds") + " interleaved rounds; "
-            + "ratio = median of per-round " + b + "/" + a + "; cpu s/GB = server CPU seconds (utime+stime) per GB "
-            + "ingested (produce, e2e) or served (consume)");
+            + "ratio = median of per-round " + b + "/" + a + "; cpu s/GB = broker CPU seconds (utime+stime, summed "
+            + "over a cluster's brokers) per GB ingested (produce, e2e) or served (consume)");
         for (final String warning : comparison.warnings()) {
             out.println("warning: " + warning);
         }
         report.summary().put("rows", rows);
         final Map<String, Object> rss = new LinkedHashMap<>();
-        rss.put(a, peakRss[0]);
-        rss.put(b, peakRss[1]);
+        final Map<String, Object> helperRss = new LinkedHashMap<>();
+        for (int server = 0; server < labels.size(); server++) {
+            rss.put(labels.get(server), peakRss[server]);
+            helperRss.put(labels.get(server), helperPeakRss[server]);
+        }
         report.summary().put("peakRssBytes", rss);
+        report.summary().put("zooKeeperPeakRssBytes", helperRss);
         report.summary().put("e2eReferenceRecordsPerSec", comparison.referenceRate());
+        report.summary().put("latencyReferenceRecordsPerSec", comparison.referenceRates());
         report.summary().put("warnings", comparison.warnings());
     }
 
-    /** The servers' logs can be gigabytes after a full run; their configuration and output stay. */
-    private static void deleteData(final CommandLine commandLine, final Path data) {
-        if (!java.nio.file.Files.isDirectory(data)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(data)) {
-            for (final Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.delete(path);
+    /**
+     * The ZooKeeper lines: Keel's cluster needs a ZooKeeper JVM, Kafka's KRaft cluster none (its controllers run
+     * inside the brokers, so their CPU is in the brokers' figures). Empty without helpers.
+     */
+    private static List<String> helperLines(final Comparison comparison, final List<String> labels,
+                                            final long[] helperPeakRss) {
+        final List<String> lines = new ArrayList<>();
+        for (int server = 0; server < labels.size(); server++) {
+            if (helperPeakRss[server] == 0) {
+                continue;
             }
-        } catch (final java.io.IOException | java.io.UncheckedIOException e) {
-            commandLine.getErr().println("keel-perf compare: could not delete " + data + ": " + e);
+            final StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                "%s's ZooKeeper (not in the broker figures above; Kafka's KRaft controllers run inside its brokers, "
+                    + "so it has none): peak RSS %.0f MiB, cpu s/GB", labels.get(server),
+                helperPeakRss[server] / 1048576.0));
+            for (final String caseName : caseNames(comparison)) {
+                line.append(' ').append(caseName).append(' ').append(cpu(comparison.values(caseName, server,
+                    Comparison.Metric.HELPER_CPU_SEC_PER_GB)));
+            }
+            lines.add(line.toString());
         }
+        return lines;
+    }
+
+    private static boolean hasHelperCpu(final double[] values) {
+        for (final double value : values) {
+            if (value > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> caseNames(final Comparison comparison) {
+        final List<String> names = new ArrayList<>();
+        for (final Comparison.Sample sample : comparison.samples()) {
+            if (!names.contains(sample.compareCase().name())) {
+                names.add(sample.compareCase().name());
+            }
+        }
+        return names;
+    }
+
+    private static CompareCase compareCase(final Comparison comparison, final String name) {
+        for (final Comparison.Sample sample : comparison.samples()) {
+            if (sample.compareCase().name().equals(name)) {
+                return sample.compareCase();
+            }
+        }
+        throw new IllegalArgumentException("no samples of case: case=" + name);
+    }
+
+    private static List<Comparison.Metric> metrics(final CompareCase compareCase) {
+        return compareCase.isLatencyCase()
+            ? List.of(Comparison.Metric.P50_MS, Comparison.Metric.P99_MS, Comparison.Metric.P999_MS)
+            : List.of(Comparison.Metric.MB_PER_SEC, Comparison.Metric.RECORDS_PER_SEC);
+    }
+
+    private static String defaultTitle(final List<String> labels, final int brokers) {
+        return brokers == 1 ? labels.get(1) + " vs " + labels.get(0) + ", single node"
+            : labels.get(1) + " vs " + labels.get(0) + ", three brokers, RF=3, acks=all";
+    }
+
+    /**
+     * The run as a Markdown section for docs/performance.md: heading, when and at which commit, the exact command,
+     * machine and load average, the table (median and min-max per server, the ratio, CPU per GB), the peak RSS and
+     * ZooKeeper lines and how to read the figures.
+     */
+    static String markdownSection(final String title, final String command, final Instant startedAt,
+                                  final Instant finishedAt, final String loadBefore, final String loadAfter,
+                                  final Comparison comparison, final List<String> labels, final long[] peakRss,
+                                  final long[] helperPeakRss, final int brokers) {
+        final String a = labels.get(0);
+        final String b = labels.get(1);
+        final java.io.StringWriter text = new java.io.StringWriter();
+        final PrintWriter out = new PrintWriter(text);
+        out.println("### " + title);
+        out.println();
+        out.println("Measured " + MARKDOWN_TIME.format(startedAt) + " to " + MARKDOWN_TIME.format(finishedAt)
+            + " UTC at commit `" + MarkdownSection.commit() + "` with:");
+        out.println();
+        out.println("```");
+        out.println(command);
+        out.println("```");
+        out.println();
+        out.println("**Machine:** " + MarkdownSection.machine() + ". **Load average** (1/5/15 min, /proc/loadavg): "
+            + loadBefore + " before, " + loadAfter + " after.");
+        out.println();
+        out.println("**Servers:** " + (brokers == 1 ? "one broker JVM each"
+            : brokers + " broker JVMs each on 127.0.0.1 (Kafka: KRaft, every node broker and controller; Keel: "
+                + "`zookeeper.connect` to one ZooKeeper JVM), topics with replication factor " + brokers
+                + ", `min.insync.replicas=2`") + "; the same heap and JVM flags for every broker; "
+            + comparison.planDescription().get("rounds") + " interleaved rounds of "
+            + comparison.planDescription().get("sampleSec") + " s per case, " + comparison.planDescription()
+            .get("partitions") + " partitions per topic; " + comparison.planDescription().get("producer") + ".");
+        out.println();
+        final TextTable table = new TextTable("case", "metric", a + " median (min-max)", b + " median (min-max)",
+            b + "/" + a, a + " CPU s/GB", b + " CPU s/GB", "CPU " + b + "/" + a);
+        for (final String caseName : caseNames(comparison)) {
+            final CompareCase compareCase = compareCase(comparison, caseName);
+            boolean first = true;
+            for (final Comparison.Metric metric : metrics(compareCase)) {
+                final double[] va = comparison.values(caseName, 0, metric);
+                final double[] vb = comparison.values(caseName, 1, metric);
+                final double ratio = ratio(va, vb);
+                final double[] cpuA = comparison.values(caseName, 0, Comparison.Metric.CPU_SEC_PER_GB);
+                final double[] cpuB = comparison.values(caseName, 1, Comparison.Metric.CPU_SEC_PER_GB);
+                table.row(first ? caseLabel(compareCase, comparison) : "", metricName(metric),
+                    withRange(metric, Stats.spread(va)), withRange(metric, Stats.spread(vb)),
+                    Double.isNaN(ratio) ? "-" : Results.ratio(ratio), first ? cpu(cpuA) : "",
+                    first ? cpu(cpuB) : "", first ? cpuRatio(cpuA, cpuB) : "");
+                first = false;
+            }
+        }
+        table.printMarkdown(out);
+        out.println();
+        out.println(String.format(Locale.ROOT, "Peak RSS (VmHWM, summed over the brokers): %s %.0f MiB, %s %.0f MiB.",
+            a, peakRss[0] / 1048576.0, b, peakRss[1] / 1048576.0));
+        for (final String line : helperLines(comparison, labels, helperPeakRss)) {
+            out.println(line + ".");
+        }
+        out.println("Ratios are " + b + "/" + a + ", the median of per-round ratios (not always the ratio of the "
+            + "medians shown). CPU s/GB = broker CPU seconds (utime+stime from /proc, summed over a cluster's brokers) "
+            + "per GB of record values ingested (produce, e2e) or served (consume).");
+        for (final String warning : comparison.warnings()) {
+            out.println("Warning: " + warning + ".");
+        }
+        out.flush();
+        return text.toString();
+    }
+
+    private static String caseLabel(final CompareCase compareCase, final Comparison comparison) {
+        if (!compareCase.isLatencyCase()) {
+            return compareCase.name();
+        }
+        final Double reference = comparison.referenceRates().get(compareCase.referenceCase());
+        return reference == null ? compareCase.name() : compareCase.name() + " at "
+            + Results.number(reference * compareCase.rateFraction()) + " rec/s";
+    }
+
+    private static String withRange(final Comparison.Metric metric, final Spread spread) {
+        return format(metric, spread.median()) + " (" + format(metric, spread.min()) + "-"
+            + format(metric, spread.max()) + ")";
+    }
+
+    private static String cpuRatio(final double[] baseline, final double[] candidate) {
+        if (baseline.length != candidate.length || baseline.length == 0) {
+            return "-";
+        }
+        for (int i = 0; i < baseline.length; i++) {
+            if (Double.isNaN(baseline[i]) || Double.isNaN(candidate[i]) || baseline[i] <= 0) {
+                return "-";
+            }
+        }
+        return Results.ratio(Stats.pairedRatioMedian(baseline, candidate));
     }
 
     private static void addSamples(final RunReport report, final Comparison comparison, final List<String> labels) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "keel-perf", mixinStandardHelpOptions = true, versionProvider = KeelPerf.Version.class,
     description = "Measures Kafka-protocol servers (Keel or Apache Kafka) and the machine they run on.",
     subcommands = {ProduceCommand.class, ConsumeCommand.class, EndToEndCommand.class, LimitsCommand.class,
-        EngineCommand.class, CompareCommand.class, CommandLine.HelpCommand.class})
+        EngineCommand.class, CompareCommand.class, FailoverCommand.class, CommandLine.HelpCommand.class})
 public final class KeelPerf implements Runnable {
 
     /** System property holding the Keel source tree the tool runs from (set by bin/keel-perf.sh). */

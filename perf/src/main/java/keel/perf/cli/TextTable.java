@@ -5,7 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A plain text table with right-aligned columns (left-aligned first column). Confined to one thread.
+ * A plain text table with right-aligned columns (left-aligned first column), or the same rows as a Markdown table.
+ * Confined to one thread.
  */
 final class TextTable {
 
@@ -53,6 +54,23 @@ final class TextTable {
                     total += width;
                 }
                 out.println("-".repeat(total + 2 * (columns - 1)));
+            }
+        }
+        out.flush();
+    }
+
+    /**
+     * Prints the rows as a GitHub Markdown table (header, separator, rows; {@code |} in cells escaped).
+     */
+    void printMarkdown(final PrintWriter out) {
+        for (int r = 0; r < rows.size(); r++) {
+            final StringBuilder line = new StringBuilder("|");
+            for (final String cell : rows.get(r)) {
+                line.append(' ').append(cell.replace("|", "\\|")).append(" |");
+            }
+            out.println(line);
+            if (r == 0) {
+                out.println("|" + " --- |".repeat(columns));
             }
         }
         out.flush();

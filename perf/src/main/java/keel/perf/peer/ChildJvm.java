@@ -54,11 +54,16 @@ final class ChildJvm {
 
     static List<String> command(final ServerSettings settings, final String classpath, final String mainClass,
                                 final List<String> args) {
+        return command(settings.javaExecutable(), settings.heap(), settings.jvmFlags(), classpath, mainClass, args);
+    }
+
+    static List<String> command(final String java, final String heap, final List<String> jvmFlags,
+                                final String classpath, final String mainClass, final List<String> args) {
         final List<String> command = new ArrayList<>();
-        command.add(settings.javaExecutable());
-        command.add("-Xms" + settings.heap());
-        command.add("-Xmx" + settings.heap());
-        command.addAll(settings.jvmFlags());
+        command.add(java);
+        command.add("-Xms" + heap);
+        command.add("-Xmx" + heap);
+        command.addAll(jvmFlags);
         // Both servers log warnings and errors only, through slf4j-simple, into their output file.
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         command.add("-cp");
@@ -83,24 +88,48 @@ final class ChildJvm {
      */
     static void runToCompletion(final List<String> command, final Path outputFile, final long timeoutMs)
         throws IOException, InterruptedException {
-        final Process process = start(command, outputFile);
-        if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
-            throw new ServerStartException("command timed out: timeoutMs=" + timeoutMs + " output=" + outputFile
-                + " command=" + command);
-        }
-        if (process.exitValue() != 0) {
-            throw new ServerStartException("command failed: exit=" + process.exitValue() + " output=" + outputFile
-                + " tail=" + tail(outputFile));
+        runAllToCompletion(List.of(command), List.of(outputFile), timeoutMs);
+    }
+
+    /**
+     * Runs commands in parallel to completion (Kafka's storage format of each node of a cluster).
+     *
+     * @throws ServerStartException when one fails or they do not finish within the timeout together
+     */
+    static void runAllToCompletion(final List<List<String>> commands, final List<Path> outputFiles,
+                                   final long timeoutMs) throws IOException, InterruptedException {
+        final List<Process> processes = new ArrayList<>();
+        try {
+            for (int i = 0; i < commands.size(); i++) {
+                processes.add(start(commands.get(i), outputFiles.get(i)));
+            }
+            final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+            for (int i = 0; i < processes.size(); i++) {
+                final Process process = processes.get(i);
+                final long leftNs = Math.max(0, deadline - System.nanoTime());
+                if (!process.waitFor(leftNs, TimeUnit.NANOSECONDS)) {
+                    throw new ServerStartException("command timed out: timeoutMs=" + timeoutMs + " output="
+                        + outputFiles.get(i) + " command=" + commands.get(i));
+                }
+                if (process.exitValue() != 0) {
+                    throw new ServerStartException("command failed: exit=" + process.exitValue() + " output="
+                        + outputFiles.get(i) + " tail=" + tail(outputFiles.get(i)));
+                }
+            }
+        } finally {
+            for (final Process process : processes) {
+                process.destroyForcibly();
+            }
         }
     }
 
     /**
-     * Waits until the server answers DescribeCluster, or fails when the JVM exits or the timeout passes; the JVM is
-     * stopped on failure.
+     * Waits until the server answers DescribeCluster with at least {@code expectedNodes} brokers (a cluster's
+     * brokers all registered), or fails when the JVM exits or the timeout passes; the JVM is stopped on failure.
      */
     static void awaitReady(final String name, final Process process, final String bootstrap, final Path outputFile,
-                           final long timeoutMs, final String expectedClusterId) throws InterruptedException {
+                           final long timeoutMs, final String expectedClusterId, final int expectedNodes)
+        throws InterruptedException {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         // Wait for the listener with plain connects first: an Admin client polling a closed port logs a warning
         // per attempt.
@@ -119,11 +148,13 @@ final class ChildJvm {
                 }
                 try {
                     final DescribeClusterResult cluster = admin.describeCluster();
-                    if (!cluster.nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
+                    final int nodes = cluster.nodes().get(3, TimeUnit.SECONDS).size();
+                    if (nodes >= Math.max(1, expectedNodes)) {
                         checkSameServer(name, process, bootstrap, outputFile, expectedClusterId,
                             cluster.clusterId().get(3, TimeUnit.SECONDS));
                         return;
                     }
+                    last = "brokers=" + nodes + " expected=" + expectedNodes;
                 } catch (final ExecutionException | TimeoutException e) {
                     last = String.valueOf(e.getCause() == null ? e : e.getCause());
                 }
@@ -151,6 +182,16 @@ final class ChildJvm {
                 + ": clusterId=" + clusterId + " expected=" + expectedClusterId + " output=" + outputFile
                 + " tail=" + tail(outputFile));
         }
+    }
+
+    /**
+     * Waits until something accepts TCP connections on {@code address}, or fails when the JVM exits or the timeout
+     * passes; the JVM is stopped on failure.
+     */
+    static void awaitListening(final String name, final Process process, final String address,
+                               final Path outputFile, final long timeoutMs) throws InterruptedException {
+        awaitListening(name, process, address, outputFile, System.nanoTime()
+            + TimeUnit.MILLISECONDS.toNanos(timeoutMs), timeoutMs);
     }
 
     private static void awaitListening(final String name, final Process process, final String bootstrap,

@@ -132,4 +132,63 @@ class KeelPerfTest {
         assertEquals(0, run("compare", "--help"));
         assertTrue(stdout.toString().contains("--latency-rates"), stdout.toString());
     }
+
+    @Test
+    void shouldExitWithUsageCodeWhenCompareBrokersIsNeitherOneNorThree() {
+        assertEquals(2, run("compare", "--brokers", "2", "--out", out.toString()));
+        assertTrue(stderr.toString().startsWith("--brokers must be 1 or 3: brokers=2"), stderr.toString());
+    }
+
+    @Test
+    void shouldOfferClusterCasesWhenCompareRunsThreeBrokers() {
+        assertEquals(2, run("compare", "--brokers", "3", "--cases", "consume-1KiB", "--candidate", "kafka", "--out",
+            out.toString()));
+        assertTrue(stderr.toString().startsWith("unknown case: case=consume-1KiB known=[produce-1KiB-acksall-rf3, "
+            + "produce-1KiB-acksall-rf3-25pct, produce-1KiB-acksall-rf3-50pct]"), stderr.toString());
+    }
+
+    @Test
+    void shouldListBrokersAndMarkdownOptionsInCompareHelp() {
+        assertEquals(0, run("compare", "--help"));
+        assertTrue(stdout.toString().contains("--brokers") && stdout.toString().contains("--markdown=FILE"),
+            stdout.toString());
+    }
+
+    @Test
+    void shouldExitWithUsageCodeWhenFailoverRepetitionsIsZero() {
+        assertEquals(2, run("failover", "--repetitions", "0", "--out", out.toString()));
+        assertTrue(stderr.toString().startsWith("--repetitions must be 1..100: repetitions=0"), stderr.toString());
+    }
+
+    @Test
+    void shouldExitWithUsageCodeWhenFailoverRateIsZero() {
+        assertEquals(2, run("failover", "--rate", "0", "--out", out.toString()));
+        assertTrue(stderr.toString().startsWith("--rate must be in (0, 1000000]: rate=0.0"), stderr.toString());
+    }
+
+    @Test
+    void shouldExitWithUsageCodeWhenFailoverServerIsUnknown() {
+        assertEquals(2, run("failover", "--servers", "kafka,redpanda", "--out", out.toString()));
+        assertTrue(stderr.toString().startsWith("servers are kafka or keel: server=redpanda"), stderr.toString());
+    }
+
+    @Test
+    void shouldExitWithUsageCodeWhenFailoverNamesAServerTwice() {
+        assertEquals(2, run("failover", "--servers", "kafka,kafka", "--out", out.toString()));
+        assertTrue(stderr.toString().startsWith("--servers must name each server once: servers=[kafka, kafka]"),
+            stderr.toString());
+    }
+
+    @Test
+    void shouldExitWithUsageCodeWhenFailoverMaxWaitIsNotADuration() {
+        assertEquals(2, run("failover", "--max-wait", "soon", "--out", out.toString()));
+        assertTrue(stderr.toString().contains("soon"), stderr.toString());
+    }
+
+    @Test
+    void shouldListFailoverOptionsInHelp() {
+        assertEquals(0, run("failover", "--help"));
+        assertTrue(stdout.toString().contains("--max-wait") && stdout.toString().contains("--repetitions"),
+            stdout.toString());
+    }
 }

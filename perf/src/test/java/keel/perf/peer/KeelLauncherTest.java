@@ -44,4 +44,27 @@ class KeelLauncherTest {
         assertEquals(root.resolve("data").toString(), props.get("log.dirs"));
         assertEquals("1", props.get("node.id"));
     }
+
+    @Test
+    void shouldJoinZooKeeperWithBrokerIdAndReplicationWhenCluster() {
+        final ServerSettings settings = new ServerSettings("java", "512m", java.util.List.of(), "cp",
+            java.time.Duration.ofSeconds(1), 3);
+        final Map<String, String> props = KeelLauncher.clusterProperties(3, 9094, root.resolve("data"),
+            "127.0.0.1:2181", settings);
+        assertEquals("3", props.get("broker.id"));
+        assertEquals("127.0.0.1:2181", props.get("zookeeper.connect"));
+        assertEquals("PLAINTEXT://127.0.0.1:9094", props.get("advertised.listeners"));
+        assertEquals("3", props.get("default.replication.factor"));
+        assertEquals("2", props.get("min.insync.replicas"));
+        assertEquals("3", props.get("offsets.topic.replication.factor"));
+    }
+
+    @Test
+    void shouldServeZooKeeperOnLoopbackWithoutAdminServer() {
+        final Map<String, String> props = KeelLauncher.zookeeperProperties(2181, root.resolve("zk"));
+        assertEquals("2181", props.get("clientPort"));
+        assertEquals("127.0.0.1", props.get("clientPortAddress"));
+        assertEquals("false", props.get("admin.enableServer"));
+        assertEquals(root.resolve("zk").toString(), props.get("dataDir"));
+    }
 }
