@@ -33,8 +33,6 @@ final class CompareCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter RUN_TIME =
         DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter MARKDOWN_TIME =
-        DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -387,18 +385,7 @@ final class CompareCommand implements Callable<Integer> {
         final String b = labels.get(1);
         final java.io.StringWriter text = new java.io.StringWriter();
         final PrintWriter out = new PrintWriter(text);
-        out.println("### " + title);
-        out.println();
-        out.println("Measured " + MARKDOWN_TIME.format(startedAt) + " to " + MARKDOWN_TIME.format(finishedAt)
-            + " UTC at commit `" + MarkdownSection.commit() + "` with:");
-        out.println();
-        out.println("```");
-        out.println(command);
-        out.println("```");
-        out.println();
-        out.println("**Machine:** " + MarkdownSection.machine() + ". **Load average** (1/5/15 min, /proc/loadavg): "
-            + loadBefore + " before, " + loadAfter + " after.");
-        out.println();
+        MarkdownSection.header(out, title, command, startedAt, finishedAt, loadBefore, loadAfter);
         out.println("**Servers:** " + (brokers == 1 ? "one broker JVM each"
             : brokers + " broker JVMs each on 127.0.0.1 (Kafka: KRaft, every node broker and controller; Keel: "
                 + "`zookeeper.connect` to one ZooKeeper JVM), topics with replication factor " + brokers

@@ -43,8 +43,6 @@ final class FailoverCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter RUN_TIME =
         DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter MARKDOWN_TIME =
-        DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
     private static final String TOPIC = "keel-perf-failover";
     private static final long REJOIN_TIMEOUT_MS = 180_000;
     private static final List<String> QUIET_LOGGERS = List.of("org.apache.kafka.clients.NetworkClient",
@@ -307,18 +305,7 @@ final class FailoverCommand implements Callable<Integer> {
                                    final String loadBefore, final String loadAfter, final List<Run> runs) {
         final StringWriter text = new StringWriter();
         final PrintWriter out = new PrintWriter(text);
-        out.println("### " + markdownTitle);
-        out.println();
-        out.println("Measured " + MARKDOWN_TIME.format(startedAt) + " to " + MARKDOWN_TIME.format(finishedAt)
-            + " UTC at commit `" + MarkdownSection.commit() + "` with:");
-        out.println();
-        out.println("```");
-        out.println(command);
-        out.println("```");
-        out.println();
-        out.println("**Machine:** " + MarkdownSection.machine() + ". **Load average** (1/5/15 min, /proc/loadavg): "
-            + loadBefore + " before, " + loadAfter + " after.");
-        out.println();
+        MarkdownSection.header(out, markdownTitle, command, startedAt, finishedAt, loadBefore, loadAfter);
         table(runs, true).printMarkdown(out);
         out.println();
         out.println(explanation().substring(0, 1).toUpperCase(Locale.ROOT) + explanation().substring(1) + ".");

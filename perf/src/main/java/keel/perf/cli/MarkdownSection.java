@@ -1,9 +1,13 @@
 package keel.perf.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +20,29 @@ import java.util.Map;
 final class MarkdownSection {
 
     private MarkdownSection() {
+    }
+
+    private static final DateTimeFormatter TIME =
+        DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+
+    /**
+     * Writes the head every section shares: its heading, when and at which commit it was measured, the exact
+     * command, the machine and the load average before and after.
+     */
+    static void header(final PrintWriter out, final String title, final String command, final Instant startedAt,
+                       final Instant finishedAt, final String loadBefore, final String loadAfter) {
+        out.println("### " + title);
+        out.println();
+        out.println("Measured " + TIME.format(startedAt) + " to " + TIME.format(finishedAt) + " UTC at commit `"
+            + commit() + "` with:");
+        out.println();
+        out.println("```");
+        out.println(command);
+        out.println("```");
+        out.println();
+        out.println("**Machine:** " + machine() + ". **Load average** (1/5/15 min, /proc/loadavg): " + loadBefore
+            + " before, " + loadAfter + " after.");
+        out.println();
     }
 
     /**
