@@ -445,6 +445,7 @@ public final class Partition {
         }
         boolean moved = false;
         boolean expand = false;
+        boolean lostCommitted = false;
         lock.readLock().lock();
         try {
             if (role != Role.LEADER) {
@@ -468,6 +469,12 @@ public final class Partition {
                 && fetchOffset >= state.lastFetchLeaderLogEndOffset) {
                 state.lastCaughtUpTimeMs = Math.max(state.lastCaughtUpTimeMs, state.lastFetchTimeMs);
             }
+            // an in-sync follower asking for less than the high watermark has lost committed records (its disk lost
+            // the tail while it was down): it is no longer in sync and must not be electable until it catches up
+            lostCommitted = fetchOffset < highWatermark.get() && contains(inSyncReplicas, replicaId);
+            if (lostCommitted) {
+                state.lastCaughtUpTimeMs = 0L;
+            }
             state.logEndOffset = fetchOffset;
             state.lastFetchLeaderLogEndOffset = leaderEnd;
             state.lastFetchTimeMs = nowMs;
@@ -479,6 +486,9 @@ public final class Partition {
         }
         if (expand) {
             maybeExpandIsr(replicaId);
+        }
+        if (lostCommitted) {
+            maybeShrinkIsr();
         }
         if (moved) {
             listener.onLogChange(this);

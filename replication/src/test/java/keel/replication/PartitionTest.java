@@ -183,6 +183,28 @@ class PartitionTest {
         leaderLog.close();
     }
 
+    @Test
+    void shouldProposeRemovingInSyncFollowerThatFetchesBelowHighWatermark() throws IOException {
+        final Log leaderLog = Log.open(dir.resolve("lost-0"), LogConfig.defaults(),
+            LogOptions.defaults().time(new ManualTime(1000L)).pretouchBytes(0), 0L, 0L, false);
+        final Partition leader = new Partition(leaderLog, 1, 0, p -> { });
+        final java.util.List<java.util.List<Integer>> proposals = new java.util.ArrayList<>();
+        leader.makeLeader(new LeaderAndIsr(1, 1, List.of(1, 2, 3), 0), List.of(1, 2, 3),
+            (tp, proposed, callback) -> proposals.add(proposed.isr()), 30_000);
+        final AppendResult result = new AppendResult();
+        leader.tryAppendAsLeader(batch(10), 1, 1, result);
+        leader.onFollowerFetch(2, 10, 1);
+        leader.onFollowerFetch(3, 10, 1);
+        assertEquals(10, leader.highWatermark());
+
+        // follower 3 comes back from a crash that cost it its tail: it asks for offset 4, below the high watermark
+        leader.onFollowerFetch(3, 4, 1);
+
+        assertEquals(List.of(List.of(1, 2)), proposals, "follower 3 no longer holds every committed record");
+        assertEquals(10, leader.highWatermark());
+        leaderLog.close();
+    }
+
     private static ByteBuffer batch(final int records) {
         try (RecordBatchBuilder builder = new RecordBatchBuilder(Compression.NONE)) {
             for (int i = 0; i < records; i++) {
