@@ -75,7 +75,9 @@ class ZkClusterViewTest {
         zk.create().creatingParentsIfNeeded().forPath(ZkPaths.state("t", 0),
             new LeaderAndIsr(2, 3, List.of(2, 1), 1, -1).toJson());
 
-        Await.await(() -> view.partition("t", 0) != null, 10_000, () -> "t-0 in the view");
+        // the view holds the state before its listener hears of it: wait for both
+        Await.await(() -> view.partition("t", 0) != null && appliedCount() == 1, 10_000,
+            () -> "t-0 in the view and passed to the listener");
 
         assertEquals(new ClusterView.PartitionLeadership(2, 3, List.of(1, 2), List.of(2, 1)), view.partition("t", 0));
         assertEquals(1, appliedCount());
