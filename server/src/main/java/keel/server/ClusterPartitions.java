@@ -145,9 +145,7 @@ final class ClusterPartitions implements PartitionLeadershipListener {
         try {
             for (int p = 0; p < known.partitionCount(); p++) {
                 if (known.partition(p) != null) {
-                    final TopicPartition tp = new TopicPartition(topic, p);
-                    replicas.stopReplica(tp, true);
-                    hook.onStopped(tp);
+                    stopReplica(new TopicPartition(topic, p));
                 }
             }
             topics.forget(topic);
@@ -161,8 +159,13 @@ final class ClusterPartitions implements PartitionLeadershipListener {
         if (known == null || known.partition(tp.partition()) == null) {
             return;
         }
+        stopReplica(tp);
+        topics.unhost(tp.topic(), tp.partition());
+    }
+
+    /** Stops the local replica (its replication state files go too) and tells the hook; the log stays. */
+    private void stopReplica(final TopicPartition tp) throws IOException {
         replicas.stopReplica(tp, true);
         hook.onStopped(tp);
-        topics.unhost(tp.topic(), tp.partition());
     }
 }
